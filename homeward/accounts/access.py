@@ -1,0 +1,64 @@
+"""What a user may do where: memberships resolved once per request."""
+
+from dataclasses import dataclass, field
+
+from .roles import FieldGroup, Perm, Role, permissions_of, readable_groups, writable_groups
+
+_CACHE_ATTR = "_homeward_access"
+
+
+@dataclass(frozen=True)
+class Access:
+    user_id: int | None
+    roles_by_office: dict = field(default_factory=dict)
+
+    @property
+    def office_ids(self) -> frozenset:
+        return frozenset(self.roles_by_office)
+
+    @property
+    def all_roles(self) -> frozenset[str]:
+        return frozenset(r for roles in self.roles_by_office.values() for r in roles)
+
+    def roles_at(self, office_ids) -> frozenset[str]:
+        return frozenset(
+            r for oid in office_ids if oid is not None for r in self.roles_by_office.get(oid, ())
+        )
+
+    def perms_at(self, office_ids) -> frozenset[Perm]:
+        return permissions_of(self.roles_at(office_ids))
+
+    def readable_at(self, office_ids) -> frozenset[FieldGroup]:
+        return readable_groups(self.roles_at(office_ids))
+
+    def writable_at(self, office_ids) -> frozenset[FieldGroup]:
+        return writable_groups(self.roles_at(office_ids))
+
+    def has_anywhere(self, perm: Perm) -> bool:
+        return perm in permissions_of(self.all_roles)
+
+    def offices_with(self, perm: Perm) -> frozenset:
+        return frozenset(
+            oid for oid, roles in self.roles_by_office.items() if perm in permissions_of(roles)
+        )
+
+    @property
+    def is_auditor(self) -> bool:
+        return Role.AUDITOR in self.all_roles
+
+
+def access_for(user) -> Access:
+    """The user's roles per office, loaded with one query and cached on the user object."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    if user is None or not user.is_authenticated or not user.is_active:
+        access = Access(user_id=None)
+    else:
+        roles: dict = {}
+        for office_id, role in user.memberships.values_list("office_id", "role"):
+            roles.setdefault(office_id, set()).add(role)
+        access = Access(user.pk, {k: frozenset(v) for k, v in roles.items()})
+    if user is not None:
+        setattr(user, _CACHE_ATTR, access)
+    return access

@@ -1,0 +1,139 @@
+"""Roles (DOMAIN §1), the permission catalogue, and the role × field-group matrix."""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COUNSELLOR = "counsellor", _("Return counsellor")
+    MOVEMENT_OFFICER = "movement_officer", _("Movement officer")
+    RECEPTION_OFFICER = "reception_officer", _("Reception officer")
+    CASE_MANAGER = "case_manager", _("Case manager")
+    AVM_FOCAL_POINT = "avm_focal_point", _("AVM focal point")
+    MEDICAL_OFFICER = "medical_officer", _("Medical officer")
+    COMMITTEE_MEMBER = "committee_member", _("Committee member")
+    FINANCE_OFFICER = "finance_officer", _("Procurement / finance officer")
+    ME_OFFICER = "me_officer", _("M&E officer")
+    PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
+    PARTNER = "partner", _("Partner / service provider")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class Perm(StrEnum):
+    CASE_VIEW = "case.view"
+    CASE_CREATE = "case.create"
+    CASE_EDIT = "case.edit"
+    PERSON_EDIT = "person.edit"
+    CASE_COUNSEL = "case.counsel"
+    CASE_REGISTER = "case.register"
+    CASE_DECIDE_ELIGIBILITY = "case.decide_eligibility"
+    CASE_DECLINE_UNSAFE = "case.decline_unsafe"
+    CASE_WITHDRAW = "case.withdraw"
+    CASE_REOPEN = "case.reopen"
+    TRAVEL_PREPARE = "travel.prepare"
+    TRAVEL_BOOK = "travel.book"
+    TRAVEL_DEPART = "travel.depart"
+    ARRIVAL_RECORD = "arrival.record"
+    REINTEGRATION_MANAGE = "reintegration.manage"
+    CASE_CLOSE = "case.close"
+    AUDIT_VIEW = "audit.view"
+
+
+_COUNSELLING = {
+    Perm.CASE_VIEW,
+    Perm.CASE_CREATE,
+    Perm.CASE_EDIT,
+    Perm.PERSON_EDIT,
+    Perm.CASE_COUNSEL,
+    Perm.CASE_REGISTER,
+    Perm.CASE_DECIDE_ELIGIBILITY,
+    Perm.CASE_DECLINE_UNSAFE,
+    Perm.CASE_WITHDRAW,
+    Perm.CASE_REOPEN,
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.COUNSELLOR: frozenset(_COUNSELLING),
+    Role.MOVEMENT_OFFICER: frozenset(
+        {
+            Perm.CASE_VIEW,
+            Perm.TRAVEL_PREPARE,
+            Perm.TRAVEL_BOOK,
+            Perm.TRAVEL_DEPART,
+            Perm.CASE_WITHDRAW,
+        }
+    ),
+    Role.RECEPTION_OFFICER: frozenset(
+        {Perm.CASE_VIEW, Perm.CASE_CREATE, Perm.CASE_EDIT, Perm.PERSON_EDIT, Perm.ARRIVAL_RECORD}
+    ),
+    Role.CASE_MANAGER: frozenset(
+        {
+            Perm.CASE_VIEW,
+            Perm.CASE_CREATE,
+            Perm.CASE_EDIT,
+            Perm.PERSON_EDIT,
+            Perm.CASE_DECIDE_ELIGIBILITY,
+            Perm.REINTEGRATION_MANAGE,
+            Perm.CASE_CLOSE,
+        }
+    ),
+    Role.AVM_FOCAL_POINT: frozenset({Perm.CASE_VIEW, Perm.CASE_DECLINE_UNSAFE}),
+    Role.MEDICAL_OFFICER: frozenset({Perm.CASE_VIEW}),
+    Role.COMMITTEE_MEMBER: frozenset({Perm.CASE_VIEW}),
+    Role.FINANCE_OFFICER: frozenset({Perm.CASE_VIEW}),
+    Role.ME_OFFICER: frozenset({Perm.CASE_VIEW}),
+    Role.PROGRAMME_MANAGER: frozenset(
+        {Perm.CASE_VIEW, Perm.CASE_DECIDE_ELIGIBILITY, Perm.CASE_REOPEN, Perm.CASE_CLOSE}
+    ),
+    # Partners see only the referrals sent to them (a later capability), never case files.
+    Role.PARTNER: frozenset(),
+    Role.AUDITOR: frozenset({Perm.CASE_VIEW, Perm.AUDIT_VIEW}),
+}
+
+
+class FieldGroup(StrEnum):
+    IDENTITY = "identity"
+    CONTACT = "contact"
+    VULNERABILITY = "vulnerability"
+    MEDICAL = "medical"
+    TRAFFICKING = "trafficking"
+    GBV = "gbv"
+    FINANCIAL = "financial"
+
+
+R, RW = "r", "rw"
+G = FieldGroup
+ROLE_FIELD_ACCESS: dict[str, dict[FieldGroup, str]] = {
+    Role.COUNSELLOR: {G.IDENTITY: RW, G.CONTACT: RW, G.VULNERABILITY: RW, G.FINANCIAL: R},
+    Role.MOVEMENT_OFFICER: {G.IDENTITY: R, G.CONTACT: R, G.VULNERABILITY: R},
+    Role.RECEPTION_OFFICER: {G.IDENTITY: RW, G.CONTACT: RW, G.VULNERABILITY: R, G.FINANCIAL: RW},
+    Role.CASE_MANAGER: {G.IDENTITY: RW, G.CONTACT: RW, G.VULNERABILITY: RW, G.FINANCIAL: RW},
+    Role.AVM_FOCAL_POINT: {
+        G.IDENTITY: R,
+        G.CONTACT: R,
+        G.VULNERABILITY: RW,
+        G.TRAFFICKING: RW,
+        G.GBV: RW,
+    },
+    Role.MEDICAL_OFFICER: {G.IDENTITY: R, G.CONTACT: R, G.VULNERABILITY: R, G.MEDICAL: RW},
+    Role.COMMITTEE_MEMBER: {G.IDENTITY: R},
+    Role.FINANCE_OFFICER: {G.IDENTITY: R, G.FINANCIAL: RW},
+    Role.ME_OFFICER: {G.IDENTITY: R, G.VULNERABILITY: R},
+    Role.PROGRAMME_MANAGER: {G.IDENTITY: R, G.VULNERABILITY: R, G.FINANCIAL: R},
+    Role.PARTNER: {},
+    Role.AUDITOR: {G.IDENTITY: R, G.CONTACT: R, G.VULNERABILITY: R, G.FINANCIAL: R},
+}
+
+
+def permissions_of(roles) -> frozenset[Perm]:
+    return frozenset().union(*(ROLE_PERMISSIONS[r] for r in roles)) if roles else frozenset()
+
+
+def readable_groups(roles) -> frozenset[FieldGroup]:
+    return frozenset(g for r in roles for g in ROLE_FIELD_ACCESS[r])
+
+
+def writable_groups(roles) -> frozenset[FieldGroup]:
+    return frozenset(g for r in roles for g, mode in ROLE_FIELD_ACCESS[r].items() if mode == RW)

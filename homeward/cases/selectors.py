@@ -1,0 +1,175 @@
+"""Reads of cases, always scoped to the actor's offices and readable field groups."""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext as _
+
+from homeward.accounts.access import access_for
+from homeward.accounts.roles import Perm
+from homeward.core.errors import NotFound, parse_uuid
+from homeward.core.text import search_tokens
+
+from . import workflow
+from .models import Case, CaseEvent, Phase, VulnerabilityFlag, category_group
+from .policies import can_run_transition
+
+REFERENCE_PATTERN = re.compile(r"^[A-Za-z]{2}-\d{4}-\d{1,9}$")
+TIMELINE_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    q: str = ""
+    phase: str = ""
+    office: str = ""
+    programme: str = ""
+    scheme: str = ""
+    flag: str = ""
+    assigned_to_me: bool = False
+
+
+def _scope(actor):
+    offices = access_for(actor).offices_with(Perm.CASE_VIEW)
+    return Case.objects.filter(Q(host_office__in=offices) | Q(origin_office__in=offices))
+
+
+def case_list_for(actor, filters: CaseFilters = CaseFilters()):
+    """R-DAT-2: the cases of the actor's offices matching the filters, newest change first."""
+    cases = _apply_filters(actor, _scope(actor), filters)
+    return cases.select_related(
+        "programme", "host_office", "origin_office", "assigned_to", "person"
+    ).prefetch_related(Prefetch("person__names"))
+
+
+def _apply_filters(actor, cases, f: CaseFilters):
+    query = f.q.strip()
+    if REFERENCE_PATTERN.match(query):
+        cases = cases.filter(reference=query.upper())
+    else:
+        for token in search_tokens(query):
+            cases = cases.filter(person__search_text__contains=token)
+    if f.phase:
+        cases = cases.filter(phase=f.phase)
+    if f.office and _is_uuid(f.office):
+        cases = cases.filter(Q(host_office_id=f.office) | Q(origin_office_id=f.office))
+    if f.programme and _is_uuid(f.programme):
+        cases = cases.filter(programme_id=f.programme)
+    if f.scheme:
+        cases = cases.filter(scheme=f.scheme)
+    if f.assigned_to_me:
+        cases = cases.filter(assigned_to=actor)
+    if f.flag:
+        cases = _filter_by_flag(actor, cases, f.flag)
+    return cases
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        parse_uuid(value)
+    except NotFound:
+        return False
+    return True
+
+
+def _filter_by_flag(actor, cases, category: str):
+    """Only where the actor may read the flag's group: a sensitive flag never leaks
+    through filtering in offices whose roles may not see it."""
+    group = category_group(category)
+    access = access_for(actor)
+    offices = [o for o in access.office_ids if group in access.readable_at([o])]
+    flagged = VulnerabilityFlag.objects.filter(category=category).values("case_id")
+    return cases.filter(pk__in=flagged).filter(
+        Q(host_office__in=offices) | Q(origin_office__in=offices)
+    )
+
+
+def flag_choices_for(actor) -> list[tuple[str, str]]:
+    from .models import VulnerabilityCategory
+
+    readable = access_for(actor).readable_at(access_for(actor).office_ids)
+    return [(c.value, c.label) for c in VulnerabilityCategory if category_group(c) in readable]
+
+
+def case_get_for(actor, *, case_id=None, reference: str | None = None) -> Case:
+    """One case with its person, household, documents and recent timeline; NotFound for
+    missing and forbidden alike."""
+    cases = (
+        _scope(actor)
+        .select_related(
+            "programme",
+            "host_office__country",
+            "origin_office__country",
+            "assigned_to",
+            "intended_return_area",
+            "person__registered_by",
+            "person__place_of_birth_area",
+        )
+        .prefetch_related(
+            "person__names",
+            "person__nationalities",
+            "person__languages",
+            "person__contacts",
+            "person__documents__issuing_country",
+            "person__household",
+            "flags",
+            Prefetch("family_members", queryset=Case.objects.select_related("person")),
+        )
+    )
+    if reference is not None:
+        case = cases.filter(reference=reference.upper()).first()
+    else:
+        case = cases.filter(pk=parse_uuid(case_id, _("Case not found."))).first()
+    if case is None:
+        raise NotFound(_("Case not found."))
+    return case
+
+
+def case_timeline(case: Case, limit: int = TIMELINE_LIMIT) -> list[CaseEvent]:
+    return list(case.events.select_related("actor")[:limit])
+
+
+def visible_flags(actor, case: Case) -> list[VulnerabilityFlag]:
+    readable = access_for(actor).readable_at(case.office_ids)
+    return [f for f in case.flags.all() if f.field_group in readable]
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    transition: workflow.Transition
+    reasons: list
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reasons
+
+
+def transition_options(actor, case: Case) -> list[TransitionOption]:
+    """The transitions from the case's phase that the actor's roles allow, each with the
+    reasons it is blocked now (empty = can run)."""
+    facts = case_facts(case)
+    options = []
+    for transition in workflow.transitions_from(case.phase):
+        if can_run_transition(actor, case, transition):
+            options.append(
+                TransitionOption(transition, workflow.blocking_reasons(transition, facts))
+            )
+    return options
+
+
+def case_facts(case: Case) -> workflow.CaseFacts:
+    return workflow.CaseFacts(phase=case.phase, scheme=case.scheme)
+
+
+def my_work_for(actor) -> dict:
+    """My assigned open cases counted by phase, and the most recently changed of them."""
+    mine = _scope(actor).filter(assigned_to=actor)
+    counts = dict(mine.values_list("phase").annotate(n=Count("pk")).values_list("phase", "n"))
+    by_phase = [(p, counts.get(p.value, 0)) for p in Phase]
+    recent = list(
+        mine.exclude(phase=Phase.CLOSED)
+        .select_related("person", "origin_office")
+        .prefetch_related("person__names")[:10]
+    )
+    return {"by_phase": by_phase, "total": sum(counts.values()), "recent": recent}

@@ -1,0 +1,276 @@
+"""Writes to cases: creation, edits, flags and the single phase-changing path."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.accounts.access import access_for
+from homeward.accounts.models import Office
+from homeward.accounts.roles import Perm
+from homeward.audit.models import AuditAction
+from homeward.audit.services import audit_record, diff
+from homeward.core.concurrency import check_version
+from homeward.core.errors import (
+    NotFound,
+    PermissionDenied,
+    TransitionBlocked,
+    ValidationFailed,
+    parse_uuid,
+)
+from homeward.people.models import Person
+from homeward.programmes.models import PARA_SCHEMES, Programme, ReturnScheme
+
+from . import workflow
+from .models import (
+    Case,
+    CaseEvent,
+    ReferenceSequence,
+    VulnerabilityCategory,
+    VulnerabilityFlag,
+    category_group,
+)
+from .policies import can_view_case
+from .selectors import case_facts
+
+EDITABLE_FIELDS = ("assigned_to", "intended_return_area", "notes")
+
+
+def next_reference(country_code: str, year: int) -> str:
+    """A never-repeating number such as SN-2026-000123; the sequence row is locked, so
+    concurrent creations on PostgreSQL wait for each other instead of sharing a number."""
+    ReferenceSequence.objects.bulk_create(
+        [ReferenceSequence(country_code=country_code, year=year)], ignore_conflicts=True
+    )
+    sequence = ReferenceSequence.objects.select_for_update().get(
+        country_code=country_code, year=year
+    )
+    sequence.last_number = F("last_number") + 1
+    sequence.save(update_fields=["last_number"])
+    sequence.refresh_from_db(fields=["last_number"])
+    return f"{country_code}-{year}-{sequence.last_number:06d}"
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor,
+    person: Person,
+    programme: Programme,
+    scheme: str,
+    origin_office: Office,
+    host_office: Office | None = None,
+    assigned_to=None,
+    intended_return_area=None,
+    notes: str = "",
+) -> Case:
+    """Open a case; forced and other-actor returns open at arrival (R-ARR-3)."""
+    _check_creation(actor, person, programme, scheme, origin_office, host_office)
+    case = Case(
+        person=person,
+        programme=programme,
+        scheme=scheme,
+        host_office=host_office,
+        origin_office=origin_office,
+        assigned_to=assigned_to,
+        intended_return_area=intended_return_area,
+        notes=notes,
+        phase=workflow.initial_phase(scheme),
+    )
+    _full_clean(case, exclude=["reference"])
+    _check_assignee(case)
+    case.reference = next_reference(origin_office.country_id, timezone.localdate().year)
+    case.save()
+    CaseEvent.objects.create(case=case, actor=actor, action="open", to_phase=case.phase)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=case,
+        case_reference=case.reference,
+        summary=_("Case opened"),
+        changes={"phase": case.phase, "scheme": scheme},
+    )
+    return case
+
+
+def _check_creation(actor, person, programme, scheme, origin_office, host_office) -> None:
+    errors: dict[str, list[str]] = {}
+    if scheme not in ReturnScheme.values:
+        errors["scheme"] = [_("Choose a return scheme.")]
+    elif programme.eligible_schemes and scheme not in programme.eligible_schemes:
+        errors["scheme"] = [_("This programme does not cover this return scheme.")]
+    if not origin_office.is_origin:
+        errors["origin_office"] = [_("This office does not act as an origin office.")]
+    if host_office is None and scheme not in PARA_SCHEMES:
+        errors["host_office"] = [
+            _("A host office is required for returns the programme organises.")
+        ]
+    if host_office is not None and not (host_office.is_host or host_office.is_transit):
+        errors["host_office"] = [_("This office does not act as a host office.")]
+    if errors:
+        raise ValidationFailed(_("Please correct the errors below."), field_errors=errors)
+    creating_office = origin_office if scheme in PARA_SCHEMES else host_office
+    access = access_for(actor)
+    if Perm.CASE_CREATE not in access.perms_at([creating_office.pk]):
+        raise PermissionDenied(_("You may not open cases for this office."))
+    from homeward.people.selectors import person_get_for
+
+    person_get_for(actor, person_id=person.pk)
+
+
+def _check_assignee(case: Case) -> None:
+    if case.assigned_to is None:
+        return
+    offices = set(case.office_ids)
+    if not case.assigned_to.memberships.filter(office__in=offices).exists():
+        raise ValidationFailed(
+            _("Please correct the errors below."),
+            field_errors={"assigned_to": [_("The assignee must work in the case's offices.")]},
+        )
+
+
+def _full_clean(case: Case, exclude=None) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        case.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc) from exc
+
+
+def _locked_case(actor, case_id) -> Case:
+    case = (
+        Case.objects.select_for_update()
+        .filter(pk=parse_uuid(case_id, _("Case not found.")))
+        .first()
+    )
+    if case is None or not can_view_case(actor, case):
+        raise NotFound(_("Case not found."))
+    return case
+
+
+@transaction.atomic
+def case_update(*, actor, case_id, version: int | None, data: dict) -> Case:
+    """Edit a case's assignment, intended return area and notes; refuses stale versions."""
+    case = _locked_case(actor, case_id)
+    if Perm.CASE_EDIT not in access_for(actor).perms_at(case.office_ids):
+        raise PermissionDenied(_("You may not change this case."))
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            _("These fields cannot be changed here."),
+            field_errors={k: [_("This field cannot be changed.")] for k in sorted(unknown)},
+        )
+    check_version(case, version)
+    before = {k: _audit_value(getattr(case, k)) for k in EDITABLE_FIELDS}
+    for key, value in data.items():
+        setattr(case, key, value)
+    _full_clean(case)
+    _check_assignee(case)
+    case.version += 1
+    case.save()
+    after = {k: _audit_value(getattr(case, k)) for k in EDITABLE_FIELDS}
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=case,
+        case_reference=case.reference,
+        summary=_("Case changed"),
+        changes=diff(before, after),
+    )
+    return case
+
+
+def _audit_value(value):
+    return str(value) if value is not None and not isinstance(value, str) else value
+
+
+@transaction.atomic
+def case_transition(*, actor, case_id, action: str, reason: str = "") -> Case:
+    """The only way a phase changes: lock, check permission and guards, save, record."""
+    transition = workflow.BY_NAME.get(action)
+    if transition is None:
+        raise ValidationFailed(
+            _("Unknown action."), field_errors={"action": [_("Unknown action.")]}
+        )
+    case = _locked_case(actor, case_id)
+    if transition.permission not in access_for(actor).perms_at(case.office_ids):
+        raise PermissionDenied(_("Your role does not allow this action on this case."))
+    reasons = workflow.blocking_reasons(transition, case_facts(case))
+    if reasons:
+        raise TransitionBlocked(_("This action is blocked."), reasons=reasons)
+    reason = (reason or "").strip()
+    if transition.reason_required and not reason:
+        raise ValidationFailed(
+            _("Please give a reason."), field_errors={"reason": [_("A reason is required.")]}
+        )
+    return _apply_transition(actor, case, transition, reason)
+
+
+def _apply_transition(actor, case: Case, transition: workflow.Transition, reason: str) -> Case:
+    from_phase = case.phase
+    case.phase = transition.target
+    case.phase_changed_at = timezone.now()
+    case.version += 1
+    case.save(update_fields=["phase", "phase_changed_at", "version", "updated_at"])
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        action=transition.name,
+        from_phase=from_phase,
+        to_phase=case.phase,
+        reason=reason,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=case,
+        case_reference=case.reference,
+        summary=str(transition.label),
+        changes={"phase": [from_phase, case.phase], "reason": reason},
+    )
+    return case
+
+
+@transaction.atomic
+def case_set_flags(*, actor, case_id, categories: list[str]) -> Case:
+    """Set the case's current vulnerability flags in the groups the actor may write;
+    flags of groups the actor cannot see are left untouched."""
+    case = _locked_case(actor, case_id)
+    unknown = sorted(set(categories) - set(VulnerabilityCategory.values))
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown vulnerability."), field_errors={"flags": [", ".join(unknown)]}
+        )
+    writable = access_for(actor).writable_at(case.office_ids)
+    refused = sorted({c for c in categories if category_group(c) not in writable})
+    if refused:
+        raise PermissionDenied(
+            _("You may not record these vulnerabilities."), field_errors={"flags": refused}
+        )
+    mine = [f for f in case.flags.all() if f.field_group in writable]
+    before = sorted(f.category for f in mine)
+    VulnerabilityFlag.objects.filter(pk__in=[f.pk for f in mine]).delete()
+    for category in sorted(set(categories)):
+        VulnerabilityFlag.objects.create(case=case, category=category)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=case,
+        case_reference=case.reference,
+        summary=_("Vulnerability flags changed"),
+        changes={"flags": [before, sorted(set(categories))]},
+    )
+    return case
+
+
+def case_viewed(*, actor, case: Case, ip_address: str | None = None) -> None:
+    """R-DAT-3: record that the actor saw this case's personal data."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        obj=case,
+        case_reference=case.reference,
+        summary=_("Case file viewed"),
+        ip_address=ip_address,
+    )

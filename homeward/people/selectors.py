@@ -1,0 +1,59 @@
+"""Reads of people, scoped to the actor's offices (R-DAT-2)."""
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from homeward.accounts.access import access_for
+from homeward.accounts.roles import Perm
+from homeward.core.errors import NotFound, parse_uuid
+from homeward.core.text import search_tokens
+
+from .models import Person
+
+
+def person_offices(person: Person) -> frozenset:
+    """Offices that hold this person: the registering office and every case's offices."""
+    offices = {person.registered_by_id}
+    for host, origin in person.cases.values_list("host_office_id", "origin_office_id"):
+        offices.update(o for o in (host, origin) if o is not None)
+    return frozenset(offices)
+
+
+def _visible_people(actor):
+    offices = access_for(actor).offices_with(Perm.CASE_VIEW)
+    scope = (
+        Q(registered_by__in=offices)
+        | Q(cases__host_office__in=offices)
+        | Q(cases__origin_office__in=offices)
+    )
+    ids = Person.objects.filter(scope).values("pk")
+    return Person.objects.filter(pk__in=ids)
+
+
+def person_list_for(actor, *, q: str = ""):
+    people = _visible_people(actor)
+    for token in search_tokens(q):
+        people = people.filter(search_text__contains=token)
+    return people.prefetch_related("names", "nationalities").order_by("-created_at")
+
+
+def person_get_for(actor, *, person_id) -> Person:
+    """The person with every part prefetched, or NotFound for missing and forbidden alike."""
+    person_id = parse_uuid(person_id, _("Person not found."))
+    person = (
+        _visible_people(actor)
+        .select_related("registered_by", "place_of_birth_area")
+        .prefetch_related(
+            "names",
+            "nationalities",
+            "languages",
+            "contacts",
+            "documents__issuing_country",
+            "household",
+        )
+        .filter(pk=person_id)
+        .first()
+    )
+    if person is None:
+        raise NotFound(_("Person not found."))
+    return person
