@@ -104,6 +104,9 @@ class ReferenceSequence(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.country_code}-{self.year}: {self.last_number}"
+
 
 class CaseEvent(models.Model):
     """One entry of a case's timeline: who did what, when, from which phase to which, why."""
@@ -121,6 +124,9 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["case", "-at"], name="case_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.from_phase}→{self.to_phase}"
 
 
 class VulnerabilityCategory(models.TextChoices):
@@ -169,6 +175,9 @@ class VulnerabilityFlag(models.Model):
             models.UniqueConstraint(fields=["case", "category"], name="unique_case_flag")
         ]
         indexes = [models.Index(fields=["category", "case"], name="flag_category_case")]
+
+    def __str__(self) -> str:
+        return self.get_category_display()
 
     def save(self, *args, **kwargs):
         self.field_group = category_group(self.category)

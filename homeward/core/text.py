@@ -9,7 +9,10 @@ _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip accents and punctuation, collapse spaces: 'Aïssatou  N'Diaye' -> 'aissatou n diaye'."""
+    """Lower-case, strip accents and punctuation, collapse spaces.
+
+    'Aïssatou  N'Diaye' -> 'aissatou n diaye'
+    """
     if not text:
         return ""
     lowered = unicodedata.normalize("NFKD", text.casefold()).translate(_SPECIAL)

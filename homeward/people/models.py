@@ -100,6 +100,9 @@ class PersonLanguage(models.Model):
             models.UniqueConstraint(fields=["person", "language"], name="unique_person_language")
         ]
 
+    def __str__(self) -> str:
+        return self.language
+
 
 class Contact(models.Model):
     class Kind(models.TextChoices):
@@ -115,6 +118,9 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
 
 
 class IdentityDocument(models.Model):
@@ -144,6 +150,9 @@ class IdentityDocument(models.Model):
     class Meta:
         ordering = ["kind", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}".strip()
+
 
 class HouseholdMember(models.Model):
     """A family member or dependant; `migrated` separates those abroad from those who stayed."""
@@ -168,3 +177,6 @@ class HouseholdMember(models.Model):
 
     class Meta:
         ordering = ["relationship", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name

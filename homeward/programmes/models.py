@@ -36,6 +36,19 @@ class Programme(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        import pycountry
+        from django.core.exceptions import ValidationError
+
+        unknown = [c for c in self.currencies if pycountry.currencies.get(alpha_3=str(c)) is None]
+        if unknown:
+            raise ValidationError(
+                {"currencies": _("Unknown currency code: %s") % ", ".join(unknown)}
+            )
+        bad_schemes = [s for s in self.eligible_schemes if s not in ReturnScheme.values]
+        if bad_schemes:
+            raise ValidationError({"eligible_schemes": _("Unknown return scheme.")})
+
 
 class CountryAction(models.Model):
     """A programme's action in one country, as host or as origin, with its dates."""
