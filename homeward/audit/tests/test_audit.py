@@ -1,0 +1,88 @@
+"""R-DAT-3: the audit log is append-only and records views, changes and sign-ins."""
+
+import datetime
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from homeward.audit.models import AuditEvent
+from homeward.audit.selectors import AuditFilters, audit_events_for
+from homeward.audit.services import audit_record
+from homeward.cases.models import Phase
+from homeward.cases.selectors import case_get_for
+from homeward.cases.services import case_viewed
+from homeward.core.errors import PermissionDenied
+
+
+def test_r_dat_3_case_view_is_audited(world):
+    case = world.case(phase=Phase.COUNSELLING)
+    user = world.user("counsellor")
+    case_viewed(actor=user, case=case_get_for(user, case_id=case.pk), ip_address="10.0.0.5")
+    event = AuditEvent.objects.get(action="view")
+    assert (event.actor_name, event.case_reference, event.ip_address) == (
+        "counsellor_niamey",
+        case.reference,
+        "10.0.0.5",
+    )
+
+
+def test_r_dat_3_model_refuses_update_and_delete(db):
+    event = audit_record(actor=None, action="export", object_type="cases.case", summary="x")
+    event.summary = "rewritten"
+    with pytest.raises(RuntimeError):
+        event.save()
+    with pytest.raises(RuntimeError):
+        event.delete()
+    assert AuditEvent.objects.get(pk=event.pk).summary == "x"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the trigger exists on PostgreSQL, the production database; "
+    "this test runs in the PostgreSQL pass of make test",
+)
+def test_r_dat_3_postgresql_refuses_update_and_delete_at_database_level(db):
+    event = audit_record(actor=None, action="export", object_type="cases.case", summary="kept")
+    for statement in (
+        "UPDATE audit_auditevent SET summary = 'rewritten' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement, [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk, summary="kept").exists()
+    # Bulk paths that bypass the model are refused too.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(summary="bulk")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_audit_log_only_for_auditors(world):
+    with pytest.raises(PermissionDenied):
+        audit_events_for(world.user("counsellor"))
+    assert audit_events_for(world.user("auditor")) is not None
+
+
+def test_audit_filters(world):
+    audit_record(
+        actor=world.user("counsellor"),
+        action="view",
+        object_type="cases.case",
+        case_reference="SN-2026-000001",
+    )
+    audit_record(
+        actor=world.user("case_manager", "dakar"),
+        action="update",
+        object_type="cases.case",
+        case_reference="SN-2026-000002",
+    )
+    auditor = world.user("auditor")
+    by_actor = audit_events_for(auditor, AuditFilters(actor="counsellor_niamey"))
+    assert [e.case_reference for e in by_actor] == ["SN-2026-000001"]
+    by_action = audit_events_for(auditor, AuditFilters(action="update"))
+    assert [e.case_reference for e in by_action] == ["SN-2026-000002"]
+    today = datetime.date.today()
+    assert audit_events_for(auditor, AuditFilters(date_from=today, date_to=today)).count() == 2
+    tomorrow = today + datetime.timedelta(days=1)
+    assert audit_events_for(auditor, AuditFilters(date_from=tomorrow)).count() == 0
