@@ -47,9 +47,12 @@ def test_r_dat_3_postgresql_refuses_update_and_delete_at_database_level(db):
         "UPDATE audit_auditevent SET summary = 'rewritten' WHERE id = %s",
         "DELETE FROM audit_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk, summary="kept").exists()
     # Bulk paths that bypass the model are refused too.
     with pytest.raises(DatabaseError), transaction.atomic():
