@@ -274,3 +274,34 @@ def case_viewed(*, actor, case: Case, ip_address: str | None = None) -> None:
         summary=_("Case file viewed"),
         ip_address=ip_address,
     )
+
+
+@transaction.atomic
+def case_link_family(*, actor, case_id, other_reference: str, linked: bool = True) -> Case:
+    """Link (or unlink) two cases of family members returning together."""
+    case = _locked_case(actor, case_id)
+    other = Case.objects.select_for_update().filter(reference=other_reference.strip().upper())
+    other = other.first()
+    if other is None or not can_view_case(actor, other):
+        raise ValidationFailed(
+            _("Please correct the errors below."),
+            field_errors={"family_member": [_("No case with this reference number.")]},
+        )
+    for target in (case, other):
+        if Perm.CASE_EDIT not in access_for(actor).perms_at(target.office_ids):
+            raise PermissionDenied(_("You may not change this case."))
+    if other.pk == case.pk:
+        raise ValidationFailed(
+            _("Please correct the errors below."),
+            field_errors={"family_member": [_("A case cannot be linked to itself.")]},
+        )
+    (case.family_members.add if linked else case.family_members.remove)(other)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=case,
+        case_reference=case.reference,
+        summary=_("Family member linked") if linked else _("Family member unlinked"),
+        changes={"family_member": other.reference, "linked": linked},
+    )
+    return case

@@ -8,7 +8,12 @@ from django.db import connection, connections
 
 from homeward.audit.models import AuditEvent
 from homeward.cases.models import Case, CaseEvent, Phase
-from homeward.cases.services import case_create, case_transition, case_update
+from homeward.cases.services import (
+    case_create,
+    case_link_family,
+    case_transition,
+    case_update,
+)
 from homeward.core.errors import (
     NotFound,
     PermissionDenied,
@@ -346,3 +351,25 @@ def test_make_case_factory_respects_scope(world):
     )
     assert case.reference.startswith("GN-")
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_family_members_returning_together_are_linked_both_ways(world):
+    mother, child = world.case(phase=Phase.COUNSELLING), world.case(phase=Phase.COUNSELLING)
+    counsellor = world.user("counsellor")
+    case_link_family(actor=counsellor, case_id=mother.pk, other_reference=child.reference)
+    assert list(child.family_members.all()) == [mother]
+    case_link_family(
+        actor=counsellor, case_id=child.pk, other_reference=mother.reference, linked=False
+    )
+    assert mother.family_members.count() == 0
+
+
+def test_family_link_refuses_unknown_invisible_and_self(world):
+    case = world.case(phase=Phase.COUNSELLING)
+    hidden = world.case(host=world.rabat, origin=world.conakry, phase=Phase.COUNSELLING)
+    counsellor = world.user("counsellor")
+    for reference in ("SN-2026-999999", hidden.reference, case.reference):
+        with pytest.raises(ValidationFailed) as exc:
+            case_link_family(actor=counsellor, case_id=case.pk, other_reference=reference)
+        assert "family_member" in exc.value.field_errors
+    assert case.family_members.count() == 0
