@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "homeward.cases",
     "homeward.api",
     "homeward.web",
+    "homeward.demo",
 ]
 
 MIDDLEWARE = [
@@ -174,8 +175,9 @@ PRIVATE_FILES_DIR = DATA_DIR / "private"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: unauthenticated API calls then answer 401 with a challenge.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "homeward.api.pagination.Pagination",
@@ -191,6 +193,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "DEFAULT_GENERATOR_CLASS": "homeward.api.schema.SchemaGenerator",
 }
 
 MAILERS = {

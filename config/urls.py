@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,3 +8,9 @@ urlpatterns = [
     path("api/", include("homeward.api.urls")),
     path("", include("homeward.web.urls")),
 ]
+
+# The benchmark's framework floor (bench/run.py); never routed in normal operation.
+if os.environ.get("HOMEWARD_BENCH") == "1":
+    from bench.floor import floor
+
+    urlpatterns.append(path("bench/floor/", floor))

@@ -4,7 +4,6 @@ Output carries only the field groups the actor may read where the person is held
 (identity: names, birth, nationalities, languages, documents, household; contact: contacts).
 """
 
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -12,15 +11,12 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from homeward.accounts.access import access_for
 from homeward.accounts.models import Office
 from homeward.accounts.roles import FieldGroup
-from homeward.audit.models import AuditAction
-from homeward.audit.services import audit_record
 
-from .models import Contact, HouseholdMember, IdentityDocument, Person, Script, Sex
-from .selectors import person_get_for, person_list_for, person_offices
-from .services import person_create, person_update
+from .models import Contact, HouseholdMember, IdentityDocument, Script, Sex
+from .selectors import person_get_for, person_list_for, readable_groups_for_person
+from .services import person_create, person_update, person_viewed
 
 # Output keys per field group; keys not listed here (id, version, ...) are always shown.
 OUTPUT_GROUPS = {
@@ -127,7 +123,7 @@ class HouseholdSerializer(serializers.Serializer):
 
 
 class PersonDataSerializer(serializers.Serializer):
-    """The writable parts of a person; a list given replaces the whole stored list."""
+    """Parts of a person's record; a list given replaces the whole stored list."""
 
     sex = serializers.ChoiceField(Sex.choices, required=False)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
@@ -160,10 +156,8 @@ class OfficeRefSerializer(serializers.Serializer):
 
 
 class GroupFilteredSerializer(serializers.Serializer):
-    """Drops the keys of field groups the actor may not read for this person.
-
-    The context holds `groups_of(person) -> frozenset[FieldGroup]`.
-    """
+    # Drops the keys of field groups the actor may not read for this person; the context
+    # holds `groups_of(person) -> frozenset[FieldGroup]`.
 
     def to_representation(self, person):
         data = super().to_representation(person)
@@ -174,58 +168,53 @@ class GroupFilteredSerializer(serializers.Serializer):
         return data
 
 
+class CountryCodesField(serializers.ListField):
+    """Countries of a many-to-many relation (prefetched) as sorted ISO codes."""
+
+    child = serializers.CharField()
+
+    def to_representation(self, data):
+        return sorted(country.code for country in data.all())
+
+
 class PersonSummarySerializer(GroupFilteredSerializer):
+    """A person; identity fields appear only if the user may read the identity group."""
+
     id = serializers.UUIDField()
-    name = _group_field(serializers.SerializerMethodField(help_text="Primary name"))
+    name = _group_field(
+        serializers.CharField(source="primary_name", allow_null=True, help_text="Primary name")
+    )
     sex = _group_field(serializers.CharField())
     date_of_birth = _group_field(serializers.DateField(allow_null=True))
     estimated_age = _group_field(serializers.IntegerField(allow_null=True))
-    nationalities = _group_field(serializers.SerializerMethodField())
+    nationalities = _group_field(CountryCodesField(help_text="ISO alpha-2 codes"))
 
     class Meta:
         ref_name = "PersonSummary"
 
-    def get_name(self, person) -> str:
-        primary = person.primary_name
-        return primary.full_name if primary else ""
-
-    def get_nationalities(self, person) -> list[str]:
-        return sorted(c.code for c in person.nationalities.all())
-
 
 class PersonDetailSerializer(PersonSummarySerializer):
+    """A person's record: identity fields appear only if the user may read the identity
+    group where the person is held, `contacts` only if they may read the contact group."""
+
     version = serializers.IntegerField()
     registered_by = OfficeRefSerializer()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     age_estimated_on = _group_field(serializers.DateField(allow_null=True))
     place_of_birth = _group_field(serializers.CharField())
-    names = _group_field(NameOutputSerializer(many=True, source="names.all"))
-    languages = _group_field(LanguageSerializer(many=True, source="languages.all"))
-    documents = _group_field(DocumentSerializer(many=True, source="documents.all"))
-    household = _group_field(HouseholdSerializer(many=True, source="household.all"))
-    contacts = _group_field(ContactSerializer(many=True, source="contacts.all"))
+    names = _group_field(NameOutputSerializer(many=True))
+    languages = _group_field(LanguageSerializer(many=True))
+    documents = _group_field(DocumentSerializer(many=True))
+    household = _group_field(HouseholdSerializer(many=True))
+    contacts = _group_field(ContactSerializer(many=True))
 
     class Meta:
         ref_name = "PersonDetail"
 
 
-def _groups_of_detail(actor):
-    access = access_for(actor)
-    return lambda person: access.readable_at(person_offices(person))
-
-
-def _groups_of_listed(actor):
-    """Readable groups from prefetched cases: no query per listed person."""
-    access = access_for(actor)
-
-    def groups_of(person):
-        offices = {person.registered_by_id}
-        for case in person.cases.all():
-            offices.update(case.office_ids)
-        return access.readable_at(offices)
-
-    return groups_of
+def _groups_of(actor):
+    return lambda person: readable_groups_for_person(actor, person)
 
 
 def _client_ip(request) -> str | None:
@@ -234,7 +223,7 @@ def _client_ip(request) -> str | None:
 
 def _person_detail_response(request, person_id, status=200) -> Response:
     person = person_get_for(request.user, person_id=person_id)
-    context = {"groups_of": _groups_of_detail(request.user)}
+    context = {"groups_of": _groups_of(request.user)}
     return Response(PersonDetailSerializer(person, context=context).data, status=status)
 
 
@@ -266,16 +255,14 @@ class PersonListCreateApi(APIView):
         responses={200: PersonSummarySerializer(many=True)},
     )
     def get(self, request):
+        """Newest first; `q` matches every word of any spelling, accents and case ignored."""
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        people = (
-            person_list_for(request.user, q=filters.validated_data.get("q", ""))
-            .select_related("registered_by")
-            .prefetch_related("cases")
-        )
+        query = filters.validated_data.get("q", "")
+        people = person_list_for(request.user, q=query).prefetch_related("cases")
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(people, request, view=self)
-        context = {"groups_of": _groups_of_listed(request.user)}
+        context = {"groups_of": _groups_of(request.user)}
         data = PersonSummarySerializer(page, many=True, context=context).data
         return paginator.get_paginated_response(data)
 
@@ -290,6 +277,9 @@ class PersonListCreateApi(APIView):
         },
     )
     def post(self, request):
+        """At least one name, the sex and a date of birth or estimated age are needed; phone
+        numbers are stored in E.164 (a number without country code is read as one of the
+        registering office's country)."""
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -302,7 +292,9 @@ class PersonDetailApi(APIView):
     """GET reads a person (audited); PATCH changes the parts given."""
 
     class InputSerializer(PersonDataSerializer):
-        version = serializers.IntegerField(help_text="The version you read; stale → 409.")
+        version = serializers.IntegerField(
+            help_text="Required: the version you read; a stale one answers 409."
+        )
 
         class Meta:
             ref_name = "PersonUpdateInput"
@@ -314,15 +306,10 @@ class PersonDetailApi(APIView):
         responses={200: PersonDetailSerializer, 404: OpenApiResponse(description="Not found.")},
     )
     def get(self, request, person_id):
+        """Each read is recorded in the audit log."""
         person = person_get_for(request.user, person_id=person_id)
-        audit_record(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            obj=person,
-            summary=_("Person record viewed"),
-            ip_address=_client_ip(request),
-        )
-        context = {"groups_of": _groups_of_detail(request.user)}
+        person_viewed(actor=request.user, person=person, ip_address=_client_ip(request))
+        context = {"groups_of": _groups_of(request.user)}
         return Response(PersonDetailSerializer(person, context=context).data)
 
     @extend_schema(
@@ -339,6 +326,8 @@ class PersonDetailApi(APIView):
         },
     )
     def patch(self, request, person_id):
+        """Send the `version` you read and only the parts to change; a list (names, contacts,
+        ...) replaces the stored list. A stale version answers 409."""
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

@@ -12,11 +12,22 @@ from .models import Person
 
 
 def person_offices(person: Person) -> frozenset:
-    """Offices that hold this person: the registering office and every case's offices."""
+    """Offices that hold this person: the registering office and every case's offices.
+
+    Uses prefetched cases when the caller loaded them (lists), else one query.
+    """
     offices = {person.registered_by_id}
-    for host, origin in person.cases.values_list("host_office_id", "origin_office_id"):
+    if "cases" in getattr(person, "_prefetched_objects_cache", {}):
+        pairs = [(c.host_office_id, c.origin_office_id) for c in person.cases.all()]
+    else:
+        pairs = person.cases.values_list("host_office_id", "origin_office_id")
+    for host, origin in pairs:
         offices.update(o for o in (host, origin) if o is not None)
     return frozenset(offices)
+
+
+def readable_groups_for_person(actor, person: Person) -> frozenset:
+    return access_for(actor).readable_at(person_offices(person))
 
 
 def _visible_people(actor):

@@ -217,3 +217,14 @@ def _snapshot(person: Person) -> dict:
         ),
         "languages": list(PersonLanguage.objects.filter(person=person).values_list("language")),
     }
+
+
+def person_viewed(*, actor, person: Person, ip_address: str | None = None) -> None:
+    """R-DAT-3: record that the actor saw this person's personal data."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        obj=person,
+        summary=_("Person record viewed"),
+        ip_address=ip_address,
+    )
