@@ -2,8 +2,8 @@
 
 Views declare which error codes they answer with (`OpenApiResponse(description=...)`);
 this generator gives each such response the `Error` body of `homeward.api.errors` and
-documents the 403 of every endpoint that needs a signed-in user. Use it from the command
-line with `manage.py spectacular --generator-class homeward.api.schema.SchemaGenerator`.
+documents the 401 of every endpoint that needs a signed-in user (settings make it the
+default generator, so `manage.py spectacular` produces the same schema).
 """
 
 from functools import cache
@@ -51,7 +51,7 @@ def add_error_bodies(schema: dict) -> dict:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             if {} not in operation.get("security", [{}]):
-                responses.setdefault("403", {"description": NOT_SIGNED_IN})
+                responses.setdefault("401", {"description": NOT_SIGNED_IN})
             for code, response in responses.items():
                 if code.startswith("4") and "content" not in response:
                     response["content"] = ERROR_REF

@@ -43,7 +43,7 @@ def test_error_responses_are_documented_with_the_error_body():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     error = {"$ref": "#/components/schemas/Error"}
     transition = schema["paths"]["/api/v1/cases/{reference}/transitions/"]["post"]["responses"]
-    assert set(transition) == {"200", "400", "403", "404", "409"}
+    assert set(transition) == {"200", "400", "401", "403", "404", "409"}
     assert transition["409"]["content"]["application/json"]["schema"] == error
     patch = schema["paths"]["/api/v1/cases/{reference}/"]["patch"]["responses"]
     assert {"400", "403", "404", "409"} <= set(patch)
