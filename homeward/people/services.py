@@ -194,11 +194,18 @@ def _known_countries(codes, field: str) -> list[str]:
     return sorted(known)
 
 
-def refresh_search_text(person: Person) -> None:
-    spellings = PersonName.objects.filter(person=person).values_list("given_names", "family_name")
+def search_text_for(spellings) -> str:
+    """The folded search key of a person with these (given, family) spellings, in both
+    name orders, so any stored spelling and word order matches."""
+    spellings = list(spellings)
     folded = {fold(f"{given} {family}") for given, family in spellings}
     folded |= {fold(f"{family} {given}") for given, family in spellings}
-    person.search_text = " | ".join(sorted(folded))
+    return " | ".join(sorted(folded))
+
+
+def refresh_search_text(person: Person) -> None:
+    spellings = PersonName.objects.filter(person=person).values_list("given_names", "family_name")
+    person.search_text = search_text_for(spellings)
     Person.objects.filter(pk=person.pk).update(search_text=person.search_text)
 
 

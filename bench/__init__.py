@@ -1,0 +1,1 @@
+"""Benchmark: synthetic data generator (generate.py) and page timings (run.py)."""

@@ -1,0 +1,8 @@
+"""The project's URLs plus the benchmark floor, for tests (HOMEWARD_BENCH is unset there)."""
+
+from django.urls import path
+
+from bench.floor import floor
+from config.urls import urlpatterns as project_urls
+
+urlpatterns = [*project_urls, path("bench/floor/", floor)]
