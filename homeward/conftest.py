@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pytest
 
 from homeward.accounts.roles import Role
+from homeward.geo.services import countries_load
 from homeward.testing.factories import (
     OfficeFactory,
     ProgrammeFactory,
@@ -38,6 +39,7 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    countries_load()  # transactional tests empty every table, migration data included
     niamey = OfficeFactory(code="NIA", name="Niamey", country_id="NE", is_host=True)
     rabat = OfficeFactory(code="RAB", name="Rabat", country_id="MA", is_host=True)
     dakar = OfficeFactory(code="DKR", name="Dakar", country_id="SN", is_host=False, is_origin=True)

@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.db import transaction
 from django.contrib.auth.hashers import make_password
 
 from homeward.accounts.models import Membership, Office, User
@@ -111,6 +112,11 @@ def make_case(
     assigned_to=None,
 ) -> Case:
     """A case created directly in a phase, for setting up tests (not a write path)."""
+    with transaction.atomic():
+        return _make_case(person, programme, host, origin, scheme, phase, assigned_to)
+
+
+def _make_case(person, programme, host, origin, scheme, phase, assigned_to) -> Case:
     case = Case.objects.create(
         reference=next_reference(origin.country_id, 2026),
         person=person,

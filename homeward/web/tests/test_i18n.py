@@ -1,0 +1,113 @@
+"""The French catalogue is complete, compiled, and used by the pages."""
+
+import gettext
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+PO = Path(settings.BASE_DIR) / "homeward" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_ENTRY = re.compile(
+    rf"(?P<flags>(?:^#.*\n)*)"
+    rf"^msgid (?P<msgid>{_STRING}(?:\n{_STRING})*)\n"
+    rf"(?:^msgid_plural (?P<plural>{_STRING}(?:\n{_STRING})*)\n)?"
+    rf"(?P<msgstrs>(?:^msgstr(?:\[\d\])? {_STRING}(?:\n{_STRING})*\n?)+)",
+    re.MULTILINE,
+)
+_MSGSTR = re.compile(rf"^msgstr(?:\[\d\])? (?P<value>{_STRING}(?:\n{_STRING})*)", re.MULTILINE)
+
+
+def _text(quoted: str) -> str:
+    return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', quoted))
+
+
+def _entries():
+    content = PO.read_text(encoding="utf-8")
+    entries = [m for m in _ENTRY.finditer(content) if _text(m["msgid"])]
+    assert len(entries) > 300, "the catalogue should hold every message of the project"
+    return entries
+
+
+def test_every_message_has_a_french_translation():
+    empty = [
+        _text(m["msgid"])
+        for m in _entries()
+        if any(not _text(s["value"]) for s in _MSGSTR.finditer(m["msgstrs"]))
+    ]
+    assert empty == []
+
+
+def test_no_translation_is_fuzzy():
+    fuzzy = [_text(m["msgid"]) for m in _entries() if "fuzzy" in m["flags"]]
+    assert fuzzy == []
+
+
+def test_placeholders_are_kept():
+    placeholder = re.compile(r"%\(\w+\)[sd]|%[sd]")
+    broken = []
+    for m in _entries():
+        wanted = sorted(placeholder.findall(_text(m["msgid"])))
+        for s in _MSGSTR.finditer(m["msgstrs"]):
+            if sorted(placeholder.findall(_text(s["value"]))) != wanted:
+                broken.append(_text(m["msgid"]))
+    assert broken == []
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
+def test_compiled_catalogue_matches_the_source(tmp_path):
+    fresh = tmp_path / "django.mo"
+    subprocess.run(["msgfmt", "--check", "-o", str(fresh), str(PO)], check=True)
+    with MO.open("rb") as committed, fresh.open("rb") as compiled:
+        assert gettext.GNUTranslations(committed)._catalog == (
+            gettext.GNUTranslations(compiled)._catalog
+        ), "run `make messages` (compilemessages) and commit the .mo"
+
+
+def test_gettext_answers_in_french():
+    with translation.override("fr"):
+        assert translation.gettext("Cases") == "Dossiers"
+        assert translation.gettext("Case not found.") == "Dossier introuvable."
+        assert translation.gettext("Please correct the errors below.").startswith("Veuillez")
+
+
+@pytest.mark.django_db
+def test_french_request_shows_the_case_list_in_french(client, world):
+    case = world.case()
+    client.force_login(world.user("counsellor"))
+    response = client.get(reverse("web:case_list"), HTTP_ACCEPT_LANGUAGE="fr")
+    body = response.content.decode()
+    assert '<html lang="fr" dir="ltr">' in body
+    assert "Nom ou référence" in body
+    assert "Mon travail" in body
+    assert "Identifié" in body  # the phase badge
+    assert "1 dossier" in body
+    assert case.reference in body
+
+
+@pytest.mark.django_db
+def test_language_switcher_sets_french(client, world):
+    client.force_login(world.user("counsellor"))
+    response = client.post(
+        reverse("web:set_language"), {"language": "fr", "next": reverse("web:my_work")}
+    )
+    assert response.status_code == 302
+    assert "Mon travail" in client.get(reverse("web:my_work")).content.decode()
+
+
+@pytest.mark.django_db
+def test_login_uses_the_users_language_when_none_was_chosen(client, world):
+    from homeward.testing.factories import TEST_PASSWORD
+
+    user = world.user("counsellor")
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    client.post(reverse("web:login"), {"username": user.username, "password": TEST_PASSWORD})
+    assert "Se déconnecter" in client.get(reverse("web:my_work")).content.decode()
