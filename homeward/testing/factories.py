@@ -3,8 +3,8 @@
 import datetime
 
 import factory
-from django.db import transaction
 from django.contrib.auth.hashers import make_password
+from django.db import transaction
 
 from homeward.accounts.models import Membership, Office, User
 from homeward.cases import workflow
