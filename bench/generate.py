@@ -155,6 +155,7 @@ class Generator:
             created_at=times[0],
             updated_at=times[-1],
             version=1 + len(steps),
+            search_text=person.search_text,
         )
         batch.add(case)
         creator = self.team.with_perm(Perm.CASE_CREATE, [registering.pk])
@@ -200,6 +201,7 @@ class Generator:
             estimated_age=draft.estimated_age,
             age_estimated_on=at.date() if draft.estimated_age is not None else None,
             place_of_birth=draft.place_of_birth,
+            display_name=synth.display_name(draft.names),
             search_text=synth.search_text(draft.names),
             created_at=at,
             updated_at=at,

@@ -106,6 +106,9 @@ def database_from_url(url: str) -> dict:
         "HOST": parsed.hostname or "",
         "PORT": str(parsed.port or ""),
         "CONN_MAX_AGE": 60,
+        # Server-side parameters let psycopg prepare repeated statements, so PostgreSQL
+        # plans the list and detail queries once per connection instead of every request.
+        "OPTIONS": {"server_side_binding": True, "prepare_threshold": 2},
         "TEST": {"NAME": "test_" + parsed.path.lstrip("/")},
     }
 

@@ -11,6 +11,6 @@ urlpatterns = [
 
 # The benchmark's framework floor (bench/run.py); never routed in normal operation.
 if os.environ.get("HOMEWARD_BENCH") == "1":
-    from bench.floor import floor
+    from bench.floor import bare_floor, floor
 
-    urlpatterns.append(path("bench/floor/", floor))
+    urlpatterns += [path("bench/floor/", floor), path("bench/floor/bare/", bare_floor)]

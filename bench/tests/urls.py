@@ -2,7 +2,11 @@
 
 from django.urls import path
 
-from bench.floor import floor
+from bench.floor import bare_floor, floor
 from config.urls import urlpatterns as project_urls
 
-urlpatterns = [*project_urls, path("bench/floor/", floor)]
+urlpatterns = [
+    *project_urls,
+    path("bench/floor/", floor),
+    path("bench/floor/bare/", bare_floor),
+]

@@ -11,6 +11,7 @@ _CACHE_ATTR = "_homeward_access"
 class Access:
     user_id: int | None
     roles_by_office: dict = field(default_factory=dict)
+    office_names: dict = field(default_factory=dict)
 
     @property
     def office_ids(self) -> frozenset:
@@ -56,9 +57,12 @@ def access_for(user) -> Access:
         access = Access(user_id=None)
     else:
         roles: dict = {}
-        for office_id, role in user.memberships.values_list("office_id", "role"):
+        names: dict = {}
+        rows = user.memberships.values_list("office_id", "role", "office__name")
+        for office_id, role, office_name in rows:
             roles.setdefault(office_id, set()).add(role)
-        access = Access(user.pk, {k: frozenset(v) for k, v in roles.items()})
+            names[office_id] = office_name
+        access = Access(user.pk, {k: frozenset(v) for k, v in roles.items()}, names)
     if user is not None:
         setattr(user, _CACHE_ATTR, access)
     return access

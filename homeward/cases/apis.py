@@ -93,7 +93,7 @@ class CasePersonRefSerializer(GroupFilteredSerializer):
 
     id = serializers.UUIDField()
     name = serializers.CharField(
-        source="primary_name", allow_null=True, required=False, help_text="Primary name"
+        source="display_name", allow_null=True, required=False, help_text="Primary name"
     )
 
     class Meta:

@@ -70,6 +70,9 @@ class Case(BaseModel):
         "self", verbose_name=_("family members returning together"), symmetrical=True, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
+    # The person's folded spellings, copied here by the people service so that searching
+    # a list needs no join (kept in step by people.services.refresh_search_text).
+    search_text = models.TextField(editable=False, default="")
 
     class Meta:
         ordering = ["-updated_at"]

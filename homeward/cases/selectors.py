@@ -40,7 +40,7 @@ def case_list_for(actor, filters: CaseFilters = CaseFilters()):
     cases = _apply_filters(actor, _scope(actor), filters)
     return cases.select_related(
         "programme", "host_office", "origin_office", "assigned_to", "person"
-    ).prefetch_related(Prefetch("person__names"))
+    )
 
 
 def _apply_filters(actor, cases, f: CaseFilters):
@@ -49,7 +49,7 @@ def _apply_filters(actor, cases, f: CaseFilters):
         cases = cases.filter(reference=query.upper())
     else:
         for token in search_tokens(query):
-            cases = cases.filter(person__search_text__contains=token)
+            cases = cases.filter(search_text__contains=token)
     if f.phase:
         cases = cases.filter(phase=f.phase)
     if f.office and _is_uuid(f.office):
@@ -167,9 +167,5 @@ def my_work_for(actor) -> dict:
     mine = _scope(actor).filter(assigned_to=actor)
     counts = dict(mine.values_list("phase").annotate(n=Count("pk")).values_list("phase", "n"))
     by_phase = [(p, counts.get(p.value, 0)) for p in Phase]
-    recent = list(
-        mine.exclude(phase=Phase.CLOSED)
-        .select_related("person", "origin_office")
-        .prefetch_related("person__names")[:10]
-    )
+    recent = list(mine.exclude(phase=Phase.CLOSED).select_related("person", "origin_office")[:10])
     return {"by_phase": by_phase, "total": sum(counts.values()), "recent": recent}

@@ -76,6 +76,7 @@ def case_create(
         intended_return_area=intended_return_area,
         notes=notes,
         phase=workflow.initial_phase(scheme),
+        search_text=person.search_text,
     )
     _full_clean(case, exclude=["reference"])
     _check_assignee(case)

@@ -67,6 +67,12 @@ class PersonDraft:
         }
 
 
+def display_name(names: list[dict]) -> str:
+    """The primary spelling, as the people service stores it for lists."""
+    primary = next((n for n in names if n.get("is_primary")), names[0])
+    return f"{primary['given_names']} {primary['family_name']}".strip()
+
+
 def search_text(names: list[dict]) -> str:
     """The folded search key of a person with these names, as the people service stores it."""
     return search_text_for((n["given_names"], n["family_name"]) for n in names)

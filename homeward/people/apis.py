@@ -182,7 +182,7 @@ class PersonSummarySerializer(GroupFilteredSerializer):
 
     id = serializers.UUIDField()
     name = _group_field(
-        serializers.CharField(source="primary_name", allow_null=True, help_text="Primary name")
+        serializers.CharField(source="display_name", allow_null=True, help_text="Primary name")
     )
     sex = _group_field(serializers.CharField())
     date_of_birth = _group_field(serializers.DateField(allow_null=True))

@@ -42,7 +42,9 @@ class Person(BaseModel):
     registered_by = models.ForeignKey(
         Office, verbose_name=_("registering office"), on_delete=models.PROTECT, related_name="+"
     )
-    # Folded copy of every stored spelling, kept by the services for search.
+    # Kept by the services from the names: the primary spelling for lists (no join needed),
+    # and a folded copy of every stored spelling for search.
+    display_name = models.CharField(_("name"), max_length=301, editable=False, default="")
     search_text = models.TextField(editable=False, default="")
 
     class Meta:
@@ -57,8 +59,7 @@ class Person(BaseModel):
         ]
 
     def __str__(self) -> str:
-        primary = self.primary_name
-        return primary.full_name if primary else str(self.pk)
+        return self.display_name or str(self.pk)
 
     @property
     def primary_name(self):

@@ -204,9 +204,15 @@ def search_text_for(spellings) -> str:
 
 
 def refresh_search_text(person: Person) -> None:
-    spellings = PersonName.objects.filter(person=person).values_list("given_names", "family_name")
-    person.search_text = search_text_for(spellings)
-    Person.objects.filter(pk=person.pk).update(search_text=person.search_text)
+    """Recompute the display name and search key from the stored names."""
+    names = list(PersonName.objects.filter(person=person).order_by("-is_primary", "id"))
+    person.display_name = names[0].full_name if names else ""
+    person.search_text = search_text_for((n.given_names, n.family_name) for n in names)
+    Person.objects.filter(pk=person.pk).update(
+        display_name=person.display_name, search_text=person.search_text
+    )
+    # Cases carry a copy so that case search needs no join.
+    person.cases.update(search_text=person.search_text)
 
 
 def _snapshot(person: Person) -> dict:

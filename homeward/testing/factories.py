@@ -126,6 +126,7 @@ def _make_case(person, programme, host, origin, scheme, phase, assigned_to) -> C
         origin_office=origin,
         assigned_to=assigned_to,
         phase=phase or workflow.initial_phase(scheme),
+        search_text=person.search_text,
     )
     CaseEvent.objects.create(case=case, action="open", to_phase=case.phase)
     return case

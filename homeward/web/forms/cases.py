@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from homeward.accounts.access import access_for
 from homeward.accounts.models import Office, User
 from homeward.cases.models import Phase
 from homeward.cases.selectors import CaseFilters, flag_choices_for
@@ -31,12 +32,12 @@ class CaseFilterForm(Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        offices = Office.objects.filter(memberships__user=actor).distinct().order_by("name")
+        office_names = access_for(actor).office_names
         programmes = Programme.objects.filter(is_active=True).order_by("name")
         self.fields["phase"].choices = [("", _("All phases")), *Phase.choices]
         self.fields["office"].choices = [
             ("", _("All my offices")),
-            *((str(o.pk), o.name) for o in offices),
+            *sorted(((str(pk), name) for pk, name in office_names.items()), key=lambda o: o[1]),
         ]
         self.fields["programme"].choices = [
             ("", _("All programmes")),

@@ -1,12 +1,20 @@
 """Template helpers shared by every page: navigation facts, phase badges, labels."""
 
-from django import template
+from django import forms, template
+from django.urls import reverse
+from django.utils.dateformat import format as date_format_value
+from django.utils.formats import get_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from homeward.accounts.models import Membership
+from homeward.accounts.access import access_for
+from homeward.accounts.roles import Role
 from homeward.audit.selectors import can_view_audit
 from homeward.cases import workflow
 from homeward.cases.models import Phase
+from homeward.programmes.models import ReturnScheme
 from homeward.web.forms.people import LANGUAGE_NAMES
 
 register = template.Library()
@@ -35,22 +43,62 @@ def user_nav(user) -> dict:
     """What the header shows: whether the audit log is offered, and the user's posts."""
     if not getattr(user, "is_authenticated", False):
         return {"can_view_audit": False, "posts": []}
-    posts: dict[str, list[str]] = {}
-    for m in Membership.objects.filter(user=user).select_related("office").order_by("office__name"):
-        posts.setdefault(m.office.name, []).append(str(m.get_role_display()))
-    return {
-        "can_view_audit": can_view_audit(user),
-        "posts": [(office, ", ".join(sorted(roles))) for office, roles in posts.items()],
-    }
+    access = access_for(user)
+    posts = sorted(
+        (name, ", ".join(sorted(str(Role(r).label) for r in access.roles_by_office[office_id])))
+        for office_id, name in access.office_names.items()
+    )
+    return {"can_view_audit": can_view_audit(user), "posts": posts}
 
 
-@register.inclusion_tag("web/_phase_badge.html")
-def phase_badge(phase: str):
-    try:
-        label = Phase(phase).label
-    except ValueError:
-        label = phase
-    return {"phase": phase, "label": label, "tone": PHASE_TONE.get(phase, "new")}
+@register.simple_tag
+def phase_badge(phase: str, label: str | None = None):
+    # Rendered in Python: it appears on every row of every list.
+    if label is None:
+        label = Phase(phase).label if phase in Phase.values else phase
+    return format_html(
+        '<span class="badge badge--{}" data-phase="{}">{}</span>',
+        PHASE_TONE.get(phase, "new"),
+        phase,
+        label,
+    )
+
+
+@register.simple_tag
+def filter_field(field):
+    """A filter select or checkbox with its label, rendered in Python.
+
+    Django renders every <option> through a template; with a dozen filters on every list
+    request that was most of the page's time.
+    """
+    if isinstance(field.field.widget, forms.CheckboxInput):
+        checked = mark_safe(" checked") if field.value() else ""
+        control = format_html(
+            '<input type="checkbox" name="{}" id="{}"{}>', field.html_name, field.auto_id, checked
+        )
+        return format_html(
+            '<div class="field field--checkbox">{}<label for="{}">{}</label></div>',
+            control,
+            field.auto_id,
+            field.label,
+        )
+    selected = str(field.value() or "")
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if str(value) == selected else "", label)
+            for value, label in field.field.choices
+        ),
+    )
+    return format_html(
+        '<div class="field"><label for="{}">{}</label><select name="{}" id="{}">{}</select></div>',
+        field.auto_id,
+        field.label,
+        field.html_name,
+        field.auto_id,
+        options,
+    )
 
 
 # Timeline titles in the past tense; an action missing here shows its transition's label.
@@ -86,3 +134,58 @@ def event_label(action: str) -> str:
 def language_name(code: str) -> str:
     name = LANGUAGE_NAMES.get(code)
     return str(name) if name else code
+
+
+_CASE_ROW = (
+    '<tr><td data-label="{}"><a class="case-ref" href="{}">{}</a></td>'
+    '<td data-label="{}">{}</td><td data-label="{}">{}</td><td data-label="{}">{}</td>'
+    '<td data-label="{}">{} → {}</td><td data-label="{}">{}</td>'
+    '<td data-label="{}"><time datetime="{}">{}</time></td></tr>'
+)
+
+
+@register.simple_tag
+def case_rows(cases):
+    """The rows of a case table, rendered in Python: on a 25-row page the template engine
+    spent more time on these cells than the database on the whole query."""
+    labels = [
+        _("Reference"),
+        _("Name"),
+        _("Phase"),
+        _("Scheme"),
+        _("Offices"),
+        _("Assigned to"),
+        _("Updated"),
+    ]
+    ref, name, phase, scheme, offices, assigned, updated = (str(label) for label in labels)
+    # Choice labels are lazy translations: resolve each once, not once per row and use.
+    phases = {value: phase_badge(value, str(label)) for value, label in Phase.choices}
+    schemes = {value: str(label) for value, label in ReturnScheme.choices}
+    prefix = reverse("web:case_list")
+    date_format = get_format("DATE_FORMAT")
+    return format_html_join(
+        "",
+        _CASE_ROW,
+        (
+            (
+                ref,
+                f"{prefix}{case.reference}/",
+                case.reference,
+                name,
+                str(case.person),
+                phase,
+                phases.get(case.phase, case.phase),
+                scheme,
+                schemes.get(case.scheme, case.scheme),
+                offices,
+                case.host_office or "—",
+                case.origin_office,
+                assigned,
+                case.assigned_to or "—",
+                updated,
+                localtime(case.updated_at).isoformat(),
+                date_format_value(localtime(case.updated_at), date_format),
+            )
+            for case in cases
+        ),
+    )

@@ -7,6 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
@@ -63,8 +64,34 @@ def show_service_errors(exc: ApplicationError, form, *, field_map=None, formsets
         form.add_error(NON_FIELD_ERRORS, exc.message)
 
 
+class CappedPaginator(Paginator):
+    """Counts rows only as far as the pages a user can reach from here.
+
+    An exact COUNT(*) over tens of thousands of visible cases costs more than the page
+    itself; counting up to `lookahead` pages past the requested one (SELECT COUNT(*) over
+    a LIMIT) keeps lists fast and still lets the user page on. `is_capped` tells the
+    template to say "more than N".
+    """
+
+    lookahead = 40
+
+    def __init__(self, object_list, per_page, *, requested_page: int = 1):
+        super().__init__(object_list, per_page)
+        self.cap = (max(requested_page, 1) + self.lookahead) * per_page
+        self.is_capped = False
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list[: self.cap + 1].count()
+        self.is_capped = counted > self.cap
+        return min(counted, self.cap)
+
+
 def paginate(request, items, per_page: int):
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    requested = request.GET.get("page", "1")
+    requested_page = int(requested) if requested.isdigit() else 1
+    paginator = CappedPaginator(items, per_page, requested_page=requested_page)
+    return paginator.get_page(requested)
 
 
 def is_htmx_fragment(request) -> bool:
