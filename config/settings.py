@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "homeward.web.context_processors.nav_permissions",
             ],
         },
     },
@@ -162,6 +163,9 @@ if os.environ.get("HOMEWARD_HTTPS", "0") == "1":
 
 # Login throttling: this many failures for one username or address within the window lock it.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("HOMEWARD_LOGIN_FAILURE_LIMIT", 5))
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(
+    os.environ.get("HOMEWARD_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 50)
+)
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("HOMEWARD_LOGIN_FAILURE_WINDOW", 15 * 60))
 
 LANGUAGE_CODE = "en"

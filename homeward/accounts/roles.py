@@ -103,6 +103,9 @@ class FieldGroup(StrEnum):
     FINANCIAL = "financial"
 
 
+# R-DAT-2: categories restricted to the roles named for them.
+SENSITIVE_GROUPS = frozenset({FieldGroup.MEDICAL, FieldGroup.TRAFFICKING, FieldGroup.GBV})
+
 R, RW = "r", "rw"
 G = FieldGroup
 ROLE_FIELD_ACCESS: dict[str, dict[FieldGroup, str]] = {
@@ -125,6 +128,19 @@ ROLE_FIELD_ACCESS: dict[str, dict[FieldGroup, str]] = {
     Role.PARTNER: {},
     Role.AUDITOR: {G.IDENTITY: R, G.CONTACT: R, G.VULNERABILITY: R, G.FINANCIAL: R},
 }
+
+
+# Roles that work on case files and may therefore be assigned a case.
+CASE_WORKER_ROLES = frozenset(
+    {
+        Role.COUNSELLOR,
+        Role.MOVEMENT_OFFICER,
+        Role.RECEPTION_OFFICER,
+        Role.CASE_MANAGER,
+        Role.AVM_FOCAL_POINT,
+        Role.MEDICAL_OFFICER,
+    }
+)
 
 
 def permissions_of(roles) -> frozenset[Perm]:

@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from .access import access_for
 from .models import Office, User
+from .roles import CASE_WORKER_ROLES
 
 
 def office_choices_for(actor):
@@ -16,10 +17,14 @@ def office_choices_for(actor):
     return Office.objects.filter(Q(pk__in=access.office_ids) | Q(is_origin=True)).order_by("name")
 
 
-def users_of_offices(office_ids):
-    """Active users holding any role in these offices (e.g. to assign a case)."""
+def case_workers_of(office_ids):
+    """Active users who work on case files in these offices: those a case may be assigned to."""
     return (
-        User.objects.filter(is_active=True, memberships__office__in=list(office_ids))
+        User.objects.filter(
+            is_active=True,
+            memberships__office__in=list(office_ids),
+            memberships__role__in=CASE_WORKER_ROLES,
+        )
         .distinct()
         .order_by("first_name", "last_name", "username")
     )

@@ -30,6 +30,11 @@ class AuditEvent(models.Model):
     summary = models.CharField(_("summary"), max_length=255, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    # "|<office id>|<office id>|": the offices whose auditors may read this line.
+    office_scope = models.TextField(blank=True, default="")
+    # A sensitive field group (trafficking, medical, GBV): only readers of that group may
+    # see `changes`; everyone in scope still sees that a change happened.
+    restricted_group = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -46,3 +51,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Audit events are append-only.")
+
+    @property
+    def summary_display(self) -> str:
+        """Summaries are stored in English and shown in the reader's language."""
+        from django.utils.translation import gettext
+
+        return gettext(self.summary) if self.summary else ""

@@ -4,6 +4,8 @@ import datetime
 import decimal
 import uuid
 
+from django.utils import translation
+
 from .models import AuditAction, AuditEvent
 
 
@@ -30,8 +32,15 @@ def audit_record(
     summary: str = "",
     changes: dict | None = None,
     ip_address: str | None = None,
+    offices=(),
+    restricted_group: str = "",
 ) -> AuditEvent:
-    """Append one audit line; call it inside the transaction of the change it records."""
+    """Append one audit line; call it inside the transaction of the change it records.
+
+    `offices` scope the line to those offices' auditors; `restricted_group` hides its
+    changes from readers who may not read that field group. A lazy summary is stored in
+    English and translated for each reader.
+    """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -43,10 +52,22 @@ def audit_record(
         object_type=object_type,
         object_id=object_id,
         case_reference=case_reference,
-        summary=summary[:255],
+        summary=_english(summary)[:255],
         changes=_jsonable(changes or {}),
         ip_address=ip_address,
+        office_scope=scope_of(offices),
+        restricted_group=str(restricted_group),
     )
+
+
+def scope_of(offices) -> str:
+    ids = sorted({str(o) for o in offices if o is not None})
+    return f"|{'|'.join(ids)}|" if ids else ""
+
+
+def _english(summary) -> str:
+    with translation.override("en"):
+        return str(summary)
 
 
 def diff(before: dict, after: dict) -> dict:

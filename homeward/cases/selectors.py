@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from homeward.accounts.access import access_for
-from homeward.accounts.roles import Perm
+from homeward.accounts.roles import ROLE_PERMISSIONS, Perm, Role
 from homeward.core.errors import NotFound, parse_uuid
 from homeward.core.text import search_tokens
 
@@ -16,6 +16,8 @@ from .models import Case, CaseEvent, Phase, VulnerabilityFlag, category_group
 from .policies import can_run_transition
 
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z]{2}-\d{4}-\d{1,9}$")
+# The start or the number part of a reference, as people type them: "SN-2026-", "000072".
+PARTIAL_REFERENCE = re.compile(r"^[A-Za-z]{2}-\d{0,4}-?\d*$|^\d{3,9}$")
 TIMELINE_LIMIT = 100
 
 
@@ -47,6 +49,8 @@ def _apply_filters(actor, cases, f: CaseFilters):
     query = f.q.strip()
     if REFERENCE_PATTERN.match(query):
         cases = cases.filter(reference=query.upper())
+    elif PARTIAL_REFERENCE.match(query):
+        cases = cases.filter(reference__contains=query.upper())
     else:
         for token in search_tokens(query):
             cases = cases.filter(search_text__contains=token)
@@ -146,16 +150,25 @@ class TransitionOption:
 
 
 def transition_options(actor, case: Case) -> list[TransitionOption]:
-    """The transitions from the case's phase that the actor's roles allow, each with the
-    reasons it is blocked now (empty = can run)."""
+    """Every transition from the case's phase with the reasons it is blocked for this actor
+    now (empty = can run): guard reasons, or which roles take that step. Steps of others
+    are listed so that everyone sees what comes next and who does it."""
     facts = case_facts(case)
     options = []
     for transition in workflow.transitions_from(case.phase):
-        if can_run_transition(actor, case, transition):
-            options.append(
-                TransitionOption(transition, workflow.blocking_reasons(transition, facts))
-            )
-    return options
+        reasons = list(workflow.blocking_reasons(transition, facts))
+        if not can_run_transition(actor, case, transition):
+            reasons.append(_("Done by: %(roles)s.") % {"roles": roles_for(transition)})
+        options.append(TransitionOption(transition, reasons))
+    return sorted(options, key=lambda option: not option.allowed)
+
+
+def roles_for(transition: workflow.Transition) -> str:
+    return ", ".join(
+        str(Role(role).label)
+        for role, perms in ROLE_PERMISSIONS.items()
+        if transition.permission in perms
+    )
 
 
 def case_facts(case: Case) -> workflow.CaseFacts:

@@ -4,10 +4,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from homeward.accounts.access import access_for
 from homeward.accounts.models import Office
-from homeward.accounts.roles import Perm
+from homeward.accounts.roles import SENSITIVE_GROUPS, Perm
+from homeward.accounts.selectors import case_workers_of
 from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record, diff
 from homeward.core.concurrency import check_version
@@ -87,8 +89,9 @@ def case_create(
         actor=actor,
         action=AuditAction.CREATE,
         obj=case,
+        offices=case.office_ids,
         case_reference=case.reference,
-        summary=_("Case opened"),
+        summary=_lazy("Case opened"),
         changes={"phase": case.phase, "scheme": scheme},
     )
     return case
@@ -122,11 +125,10 @@ def _check_creation(actor, person, programme, scheme, origin_office, host_office
 def _check_assignee(case: Case) -> None:
     if case.assigned_to is None:
         return
-    offices = set(case.office_ids)
-    if not case.assigned_to.memberships.filter(office__in=offices).exists():
+    if not case_workers_of(case.office_ids).filter(pk=case.assigned_to.pk).exists():
+        message = _("The assignee must work on case files in one of the case's offices.")
         raise ValidationFailed(
-            _("Please correct the errors below."),
-            field_errors={"assigned_to": [_("The assignee must work in the case's offices.")]},
+            _("Please correct the errors below."), field_errors={"assigned_to": [message]}
         )
 
 
@@ -175,8 +177,9 @@ def case_update(*, actor, case_id, version: int | None, data: dict) -> Case:
         actor=actor,
         action=AuditAction.UPDATE,
         obj=case,
+        offices=case.office_ids,
         case_reference=case.reference,
-        summary=_("Case changed"),
+        summary=_lazy("Case changed"),
         changes=diff(before, after),
     )
     return case
@@ -226,8 +229,9 @@ def _apply_transition(actor, case: Case, transition: workflow.Transition, reason
         actor=actor,
         action=AuditAction.TRANSITION,
         obj=case,
+        offices=case.office_ids,
         case_reference=case.reference,
-        summary=str(transition.label),
+        summary=transition.label,
         changes={"phase": [from_phase, case.phase], "reason": reason},
     )
     return case
@@ -250,19 +254,33 @@ def case_set_flags(*, actor, case_id, categories: list[str]) -> Case:
             _("You may not record these vulnerabilities."), field_errors={"flags": refused}
         )
     mine = [f for f in case.flags.all() if f.field_group in writable]
-    before = sorted(f.category for f in mine)
+    before = {f.category for f in mine}
     VulnerabilityFlag.objects.filter(pk__in=[f.pk for f in mine]).delete()
     for category in sorted(set(categories)):
         VulnerabilityFlag.objects.create(case=case, category=category)
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=case,
-        case_reference=case.reference,
-        summary=_("Vulnerability flags changed"),
-        changes={"flags": [before, sorted(set(categories))]},
-    )
+    _audit_flag_changes(actor, case, before, set(categories))
     return case
+
+
+def _audit_flag_changes(actor, case: Case, before: set, after: set) -> None:
+    """One audit line per field group changed, so that a trafficking, medical or GBV flag
+    is readable in the log only by those who may read that group (R-VOT-3)."""
+    groups = {category_group(c) for c in before ^ after}
+    for group in sorted(groups):
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=case,
+            offices=case.office_ids,
+            case_reference=case.reference,
+            summary=_lazy("Vulnerability flags changed"),
+            changes={"flags": [_in_group(before, group), _in_group(after, group)]},
+            restricted_group=group if group in SENSITIVE_GROUPS else "",
+        )
+
+
+def _in_group(categories: set, group) -> list[str]:
+    return sorted(c for c in categories if category_group(c) == group)
 
 
 def case_viewed(*, actor, case: Case, ip_address: str | None = None) -> None:
@@ -271,8 +289,9 @@ def case_viewed(*, actor, case: Case, ip_address: str | None = None) -> None:
         actor=actor,
         action=AuditAction.VIEW,
         obj=case,
+        offices=case.office_ids,
         case_reference=case.reference,
-        summary=_("Case file viewed"),
+        summary=_lazy("Case file viewed"),
         ip_address=ip_address,
     )
 
@@ -301,8 +320,9 @@ def case_link_family(*, actor, case_id, other_reference: str, linked: bool = Tru
         actor=actor,
         action=AuditAction.UPDATE,
         obj=case,
+        offices=case.office_ids,
         case_reference=case.reference,
-        summary=_("Family member linked") if linked else _("Family member unlinked"),
+        summary=_lazy("Family member linked") if linked else _lazy("Family member unlinked"),
         changes={"family_member": other.reference, "linked": linked},
     )
     return case

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from homeward.accounts.access import access_for
 from homeward.accounts.models import Office
@@ -37,23 +38,20 @@ def person_create(*, actor, office: Office, data: dict) -> Person:
     if Perm.PERSON_EDIT not in access.perms_at([office.pk]):
         raise PermissionDenied(_("You may not register people for this office."))
     _check_writable(data, access.writable_at([office.pk]))
-    if not data.get("names"):
-        raise ValidationFailed(
-            _("Please correct the errors below."),
-            field_errors={"names": [_("At least one name is required.")]},
-        )
     person = Person(registered_by=office)
     _apply_scalars(person, data)
     if person.date_of_birth is None and person.estimated_age is not None:
         person.age_estimated_on = timezone.localdate()
-    _validate_and_save(person)
-    _replace_children(person, data, default_region=office.country_id)
+    children = _validated(person, {"names": [], **data}, default_region=office.country_id)
+    person.save()
+    _write_children(person, children)
     refresh_search_text(person)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
         obj=person,
-        summary=_("Person registered"),
+        offices=person_offices(person),
+        summary=_lazy("Person registered"),
         changes=_snapshot(person),
     )
     return person
@@ -61,8 +59,8 @@ def person_create(*, actor, office: Office, data: dict) -> Person:
 
 @transaction.atomic
 def person_update(*, actor, person_id, version: int | None, data: dict) -> Person:
-    """Change the parts of a person named in `data`; refuses stale versions and
-    field groups the actor may not write."""
+    """Change the parts of a person named in `data`; refuses stale versions and field
+    groups the actor may not write. Saving without a change writes nothing."""
     person_id = parse_uuid(person_id, _("Person not found."))
     person = Person.objects.select_for_update().filter(pk=person_id).first()
     if person is None:
@@ -77,16 +75,21 @@ def person_update(*, actor, person_id, version: int | None, data: dict) -> Perso
     check_version(person, version)
     before = _snapshot(person)
     _apply_scalars(person, data)
-    person.version += 1
-    _validate_and_save(person)
-    _replace_children(person, data, default_region=person.registered_by.country_id)
-    refresh_search_text(person)
+    children = _validated(person, data, default_region=person.registered_by.country_id)
+    person.save()
+    _write_children(person, children)
     changes = diff(before, _snapshot(person))
+    if not changes:
+        return person
+    refresh_search_text(person)
+    Person.objects.filter(pk=person.pk).update(version=person.version + 1)
+    person.version += 1
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
         obj=person,
-        summary=_("Person changed"),
+        offices=offices,
+        summary=_lazy("Person changed"),
         changes=changes,
     )
     return person
@@ -114,42 +117,56 @@ def _empty(key: str):
     return "" if key == "place_of_birth" else None
 
 
-def _validate_and_save(person: Person) -> None:
-    try:
-        person.full_clean(exclude=["registered_by", "nationalities"])
-    except ValidationError as exc:
-        raise _with_birth_message(exc) from exc
-    person.save()
-
-
-def _with_birth_message(exc: ValidationError) -> ValidationFailed:
-    failed = ValidationFailed.from_django(exc)
-    general = failed.field_errors.pop("__all__", [])
-    if general:
-        failed.field_errors["date_of_birth"] = [_("Give a date of birth or an estimated age.")]
-    return failed
-
-
-def _replace_children(person: Person, data: dict, *, default_region: str) -> None:
-    if "nationalities" in data:
-        person.nationalities.set(_known_countries(data["nationalities"], "nationalities"))
+def _validated(person: Person, data: dict, *, default_region: str) -> dict:
+    """Every problem with the person and their parts, reported together, before anything
+    is written: the model, birth data, nationalities and each list of parts."""
     errors: dict[str, list[str]] = {}
+    _clean_person(person, errors)
+    children = {"nationalities": None}
+    if "nationalities" in data:
+        children["nationalities"] = _known_countries(data["nationalities"], errors)
     for key, model in CHILD_MODELS.items():
-        if key not in data:
-            continue
-        rows = [_prepare_row(key, dict(row), default_region, errors) for row in data[key] or []]
-        if errors:
-            continue
-        model.objects.filter(person=person).delete()
-        objs = [model(person=person, **row) for row in rows]
-        for obj in objs:
-            _clean_child(obj, key, errors)
-        if not errors:
-            model.objects.bulk_create(objs)
+        if key in data:
+            children[key] = _valid_rows(key, model, data[key] or [], default_region, errors)
     if "names" in data and not data["names"]:
         errors["names"] = [_("At least one name is required.")]
     if errors:
         raise ValidationFailed(_("Please correct the errors below."), field_errors=errors)
+    return children
+
+
+def _clean_person(person: Person, errors: dict) -> None:
+    try:
+        person.full_clean(exclude=["registered_by", "nationalities"])
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors.pop("__all__", None):
+        errors["date_of_birth"] = [_("Give a date of birth or an estimated age.")]
+    if person.date_of_birth and person.date_of_birth > timezone.localdate():
+        errors.setdefault("date_of_birth", []).append(_("The date of birth is in the future."))
+    if person.estimated_age is not None and person.estimated_age > 120:
+        errors.setdefault("estimated_age", []).append(_("Give an age between 0 and 120."))
+
+
+def _valid_rows(key: str, model, rows: list, default_region: str, errors: dict) -> list:
+    prepared = [_prepare_row(key, dict(row), default_region, errors) for row in rows]
+    objs = [model(**row) for row in prepared]
+    for obj in objs:
+        _clean_child(obj, key, errors)
+    return objs
+
+
+def _write_children(person: Person, children: dict) -> None:
+    if children.get("nationalities") is not None:
+        person.nationalities.set(children["nationalities"])
+    for key, model in CHILD_MODELS.items():
+        if children.get(key) is None:
+            continue
+        model.objects.filter(person=person).delete()
+        for obj in children[key]:
+            obj.person = person
+        model.objects.bulk_create(children[key])
     _ensure_primary_name(person)
 
 
@@ -180,17 +197,14 @@ def _ensure_primary_name(person: Person) -> None:
         PersonName.objects.filter(pk=names[0].pk).update(is_primary=True)
 
 
-def _known_countries(codes, field: str) -> list[str]:
+def _known_countries(codes, errors: dict) -> list[str]:
     from homeward.geo.models import Country
 
     wanted = {str(c).upper() for c in codes or []}
     known = set(Country.objects.filter(code__in=wanted).values_list("code", flat=True))
     unknown = sorted(wanted - known)
     if unknown:
-        raise ValidationFailed(
-            _("Please correct the errors below."),
-            field_errors={field: [_("Unknown country code: %s") % ", ".join(unknown)]},
-        )
+        errors["nationalities"] = [_("Unknown country code: %s") % ", ".join(unknown)]
     return sorted(known)
 
 
@@ -238,6 +252,7 @@ def person_viewed(*, actor, person: Person, ip_address: str | None = None) -> No
         actor=actor,
         action=AuditAction.VIEW,
         obj=person,
-        summary=_("Person record viewed"),
+        offices=person_offices(person),
+        summary=_lazy("Person record viewed"),
         ip_address=ip_address,
     )

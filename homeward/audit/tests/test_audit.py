@@ -89,3 +89,44 @@ def test_audit_filters(world):
     assert audit_events_for(auditor, AuditFilters(date_from=today, date_to=today)).count() == 2
     tomorrow = today + datetime.timedelta(days=1)
     assert audit_events_for(auditor, AuditFilters(date_from=tomorrow)).count() == 0
+
+
+def test_r_dat_2_audit_log_is_scoped_to_the_auditors_offices(world):
+    from homeward.cases.services import case_viewed as viewed
+
+    mine = world.case(phase=Phase.COUNSELLING)
+    other = world.case(host=world.rabat, origin=world.conakry, phase=Phase.COUNSELLING)
+    viewed(actor=world.user("counsellor"), case=mine)
+    viewed(actor=world.user("counsellor", "rabat"), case=other)
+    seen = {e.case_reference for e in audit_events_for(world.user("auditor", "niamey"))}
+    assert mine.reference in seen
+    assert other.reference not in seen
+
+
+def test_r_vot_3_sensitive_flag_changes_are_redacted_for_auditors(world):
+    from homeward.audit.selectors import redact_restricted
+    from homeward.cases.services import case_set_flags
+
+    case = world.case(phase=Phase.COUNSELLING)
+    case_set_flags(actor=world.user("avm_focal_point"), case_id=case.pk, categories=["trafficking"])
+    case_set_flags(actor=world.user("counsellor"), case_id=case.pk, categories=["elderly"])
+    events = redact_restricted(world.user("auditor"), audit_events_for(world.user("auditor")))
+    flag_events = [e for e in events if e.summary == "Vulnerability flags changed"]
+    assert len(flag_events) == 2
+    restricted = [e for e in flag_events if e.restricted]
+    assert len(restricted) == 1 and restricted[0].changes == {}
+    open_event = next(e for e in flag_events if not e.restricted)
+    assert open_event.changes == {"flags": [[], ["elderly"]]}
+    assert "trafficking" not in str([e.changes for e in events])
+
+
+def test_summaries_are_stored_in_english_and_shown_in_the_readers_language(world):
+    from django.utils import translation
+
+    case = world.case(phase=Phase.COUNSELLING)
+    with translation.override("fr"):
+        case_viewed(actor=world.user("counsellor"), case=case)
+    event = AuditEvent.objects.get(action="view")
+    assert event.summary == "Case file viewed"
+    with translation.override("fr"):
+        assert event.summary_display != "Case file viewed"

@@ -156,10 +156,35 @@ def test_r_dat_2_flags_only_written_in_writable_groups(world):
     assert set(case.flags.values_list("category", flat=True)) == {"gbv", "elderly"}
 
 
-def test_transition_options_show_blocked_reasons_and_hide_forbidden_actions(world):
+def test_transition_options_list_steps_of_other_roles_as_blocked_with_who_does_them(world):
     case = world.case(phase=Phase.COUNSELLING)
     options = {o.transition.name: o for o in transition_options(world.user("counsellor"), case)}
     assert options["register"].allowed
-    assert "book_travel" not in options
-    movement = {o.transition.name for o in transition_options(world.user("movement_officer"), case)}
-    assert movement == {"withdraw"}
+    assert "book_travel" not in options  # not a step from counselling
+    movement = {
+        o.transition.name: o for o in transition_options(world.user("movement_officer"), case)
+    }
+    assert movement["withdraw"].allowed
+    assert not movement["register"].allowed
+    assert movement["register"].reasons == ["Done by: Return counsellor."]
+
+
+def test_transition_options_show_guard_reasons(world):
+    case = world.case(scheme="forced", phase=Phase.IDENTIFIED)
+    options = {o.transition.name: o for o in transition_options(world.user("counsellor"), case)}
+    assert not options["start_counselling"].allowed
+    assert "forced or other-actor" in str(options["start_counselling"].reasons[0])
+
+
+@pytest.mark.parametrize("typed", ["full", "number", "prefix"])
+def test_search_by_full_or_partial_reference(world, typed):
+    case = world.case(phase=Phase.COUNSELLING)
+    other = world.case(phase=Phase.COUNSELLING)
+    query = {
+        "full": case.reference.lower(),
+        "number": case.reference[-6:],
+        "prefix": case.reference[:8],
+    }[typed]
+    found = list(case_list_for(world.user("counsellor"), CaseFilters(q=query)))
+    assert case in found
+    assert (other in found) == (typed == "prefix")

@@ -287,6 +287,26 @@ def test_assignee_must_work_in_the_case_offices(world):
     assert "assigned_to" in exc.value.field_errors
 
 
+@pytest.mark.parametrize("role", ["partner", "auditor", "committee_member", "finance_officer"])
+def test_cases_are_assigned_only_to_people_who_work_on_case_files(world, role):
+    case = world.case(phase=Phase.COUNSELLING)
+    with pytest.raises(ValidationFailed) as exc:
+        case_update(
+            actor=world.user("counsellor"),
+            case_id=case.pk,
+            version=1,
+            data={"assigned_to": world.user(role, "niamey")},
+        )
+    assert "assigned_to" in exc.value.field_errors
+    case = case_update(
+        actor=world.user("counsellor"),
+        case_id=case.pk,
+        version=1,
+        data={"assigned_to": world.user("case_manager", "dakar")},
+    )
+    assert case.assigned_to.username == "case_manager_dakar"
+
+
 def test_other_office_cannot_change_or_move_a_case(world):
     case = world.case(phase=Phase.COUNSELLING)
     outsider = world.user("counsellor", "rabat")

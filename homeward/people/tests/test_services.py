@@ -151,3 +151,37 @@ def test_people_of_other_offices_are_not_found(world):
 def test_office_without_person_rights_cannot_register(world):
     with pytest.raises(PermissionDenied):
         create(world, role="finance_officer")
+
+
+def test_every_problem_is_reported_in_one_round(world):
+    bad = {
+        **FULL,
+        "names": [],
+        "date_of_birth": None,
+        "contacts": [{"kind": "phone", "value": "12"}],
+        "nationalities": ["XX"],
+    }
+    with pytest.raises(ValidationFailed) as exc:
+        create(world, bad)
+    assert {"names", "date_of_birth", "contacts", "nationalities"} <= set(exc.value.field_errors)
+    assert Person.objects.count() == 0
+
+
+def test_birth_date_in_the_future_and_impossible_ages_are_refused(world):
+    future = datetime.date.today() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationFailed) as exc:
+        create(world, {**FULL, "date_of_birth": future})
+    assert "date_of_birth" in exc.value.field_errors
+    with pytest.raises(ValidationFailed) as exc:
+        create(world, {**FULL, "date_of_birth": None, "estimated_age": 150})
+    assert "estimated_age" in exc.value.field_errors
+
+
+def test_saving_without_a_change_keeps_the_version_and_writes_no_audit(world):
+    person = create(world)
+    user = world.user("counsellor", "dakar")
+    same = person_update(
+        actor=user, person_id=person.pk, version=1, data={"place_of_birth": FULL["place_of_birth"]}
+    )
+    assert same.version == 1
+    assert not AuditEvent.objects.filter(action="update", object_id=str(person.pk)).exists()
