@@ -10,6 +10,7 @@ from homeward.accounts.access import access_for
 from homeward.accounts.roles import ROLE_PERMISSIONS, Perm, Role
 from homeward.core.errors import NotFound, parse_uuid
 from homeward.core.text import search_tokens
+from homeward.people.models import IdentityDocument
 
 from . import workflow
 from .models import Case, CaseEvent, Phase, VulnerabilityFlag, category_group
@@ -115,7 +116,10 @@ def case_get_for(actor, *, case_id=None, reference: str | None = None) -> Case:
             "person__nationalities",
             "person__languages",
             "person__contacts",
-            "person__documents__issuing_country",
+            Prefetch(
+                "person__documents",
+                queryset=IdentityDocument.objects.select_related("issuing_country"),
+            ),
             "person__household",
             "flags",
             Prefetch("family_members", queryset=Case.objects.select_related("person")),

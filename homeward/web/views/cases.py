@@ -3,7 +3,6 @@ opening a case for a person, and editing a case."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -69,7 +68,6 @@ def _render_detail(request, case, *, failed=None, status: int = 200):
     readable = readable_groups_for_case(actor, case)
     person = case.person
     family = list(case.family_members.all())
-    prefetch_related_objects(family, "person__names")
     household = list(person.household.all())
     context = {
         "case": case,
