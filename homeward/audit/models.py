@@ -13,6 +13,13 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed sign-in")
 
 
+RECORD_TYPES = {
+    "cases.case": _("Case"),
+    "people.person": _("Person"),
+    "accounts.user": _("User account"),
+}
+
+
 class AuditEvent(models.Model):
     """One append-only line of the audit log (R-DAT-3).
 
@@ -51,6 +58,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Audit events are append-only.")
+
+    @property
+    def object_type_display(self) -> str:
+        label = RECORD_TYPES.get(self.object_type)
+        return str(label) if label else self.object_type
 
     @property
     def summary_display(self) -> str:

@@ -40,7 +40,7 @@ def audit_events_for(actor, filters: AuditFilters = AuditFilters()):
         in_scope |= Q(office_scope__contains=f"|{office_id}|")
     events = AuditEvent.objects.filter(in_scope)
     if filters.actor:
-        events = events.filter(actor_name__iexact=filters.actor.strip())
+        events = events.filter(actor_name__icontains=filters.actor.strip())
     if filters.action:
         events = events.filter(action=filters.action)
     if filters.case_reference:
