@@ -22,7 +22,7 @@ def case_workers_of(office_ids):
     return (
         User.objects.filter(
             is_active=True,
-            memberships__office__in=list(office_ids),
+            memberships__office__in=office_ids,
             memberships__role__in=CASE_WORKER_ROLES,
         )
         .distinct()

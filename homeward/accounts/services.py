@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record
@@ -69,7 +69,9 @@ def _audit_failure(username: str, ip_address: str | None, *, locked: bool) -> No
         action=AuditAction.LOGIN_FAILED,
         object_type="accounts.user",
         object_id=username[:64],
-        summary=_lazy("Sign-in refused: account locked") if locked else _lazy("Wrong password"),
+        summary=gettext_lazy("Sign-in refused: account locked")
+        if locked
+        else gettext_lazy("Wrong password"),
         changes={"username": username[:150]},
         ip_address=ip_address,
     )

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from homeward.accounts.access import access_for
 from homeward.accounts.models import Office
@@ -91,7 +91,7 @@ def case_create(
         obj=case,
         offices=case.office_ids,
         case_reference=case.reference,
-        summary=_lazy("Case opened"),
+        summary=gettext_lazy("Case opened"),
         changes={"phase": case.phase, "scheme": scheme},
     )
     return case
@@ -179,7 +179,7 @@ def case_update(*, actor, case_id, version: int | None, data: dict) -> Case:
         obj=case,
         offices=case.office_ids,
         case_reference=case.reference,
-        summary=_lazy("Case changed"),
+        summary=gettext_lazy("Case changed"),
         changes=diff(before, after),
     )
     return case
@@ -273,7 +273,7 @@ def _audit_flag_changes(actor, case: Case, before: set, after: set) -> None:
             obj=case,
             offices=case.office_ids,
             case_reference=case.reference,
-            summary=_lazy("Vulnerability flags changed"),
+            summary=gettext_lazy("Vulnerability flags changed"),
             changes={"flags": [_in_group(before, group), _in_group(after, group)]},
             restricted_group=group if group in SENSITIVE_GROUPS else "",
         )
@@ -291,7 +291,7 @@ def case_viewed(*, actor, case: Case, ip_address: str | None = None) -> None:
         obj=case,
         offices=case.office_ids,
         case_reference=case.reference,
-        summary=_lazy("Case file viewed"),
+        summary=gettext_lazy("Case file viewed"),
         ip_address=ip_address,
     )
 
@@ -322,7 +322,9 @@ def case_link_family(*, actor, case_id, other_reference: str, linked: bool = Tru
         obj=case,
         offices=case.office_ids,
         case_reference=case.reference,
-        summary=_lazy("Family member linked") if linked else _lazy("Family member unlinked"),
+        summary=gettext_lazy("Family member linked")
+        if linked
+        else gettext_lazy("Family member unlinked"),
         changes={"family_member": other.reference, "linked": linked},
     )
     return case

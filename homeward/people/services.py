@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from homeward.accounts.access import access_for
 from homeward.accounts.models import Office
@@ -51,7 +51,7 @@ def person_create(*, actor, office: Office, data: dict) -> Person:
         action=AuditAction.CREATE,
         obj=person,
         offices=person_offices(person),
-        summary=_lazy("Person registered"),
+        summary=gettext_lazy("Person registered"),
         changes=_snapshot(person),
     )
     return person
@@ -89,7 +89,7 @@ def person_update(*, actor, person_id, version: int | None, data: dict) -> Perso
         action=AuditAction.UPDATE,
         obj=person,
         offices=offices,
-        summary=_lazy("Person changed"),
+        summary=gettext_lazy("Person changed"),
         changes=changes,
     )
     return person
@@ -253,6 +253,6 @@ def person_viewed(*, actor, person: Person, ip_address: str | None = None) -> No
         action=AuditAction.VIEW,
         obj=person,
         offices=person_offices(person),
-        summary=_lazy("Person record viewed"),
+        summary=gettext_lazy("Person record viewed"),
         ip_address=ip_address,
     )

@@ -17,6 +17,7 @@ urlpatterns = [
         cases.case_transition_view,
         name="case_transition",
     ),
+    path("people/", people.person_list, name="person_list"),
     path("people/new/", people.person_create_view, name="person_create"),
     path("people/<uuid:person_id>/edit/", people.person_edit_view, name="person_edit"),
     path("people/<uuid:person_id>/open-case/", cases.case_open, name="case_open"),

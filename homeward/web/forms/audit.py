@@ -35,3 +35,7 @@ class AuditFilterForm(Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.data.get(name) for name in self.fields)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.access import access_for
 from homeward.accounts.models import Office, User
+from homeward.accounts.selectors import case_workers_of
 from homeward.cases.models import Phase
 from homeward.cases.selectors import CaseFilters, flag_choices_for
 from homeward.geo.models import AdminArea
@@ -67,18 +68,15 @@ class CaseFilterForm(Form):
     def is_filtered(self) -> bool:
         return any(self.data.get(name) for name in self.fields)
 
+    @property
+    def has_filters(self) -> bool:
+        """A filter other than the search words is set: the filters stay open on phones."""
+        return any(self.data.get(name) for name in self.fields if name != "q")
+
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
-
-
-def _colleagues(office_ids):
-    return (
-        User.objects.filter(is_active=True, memberships__office__in=office_ids)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 class CaseOpenForm(Form):
@@ -111,7 +109,7 @@ class CaseOpenForm(Form):
         self.fields["origin_office"].queryset = Office.objects.filter(is_origin=True).order_by(
             "name"
         )
-        self.fields["assigned_to"].queryset = _colleagues(mine)
+        self.fields["assigned_to"].queryset = case_workers_of(mine)
         if not self.is_bound:
             my_host = self.fields["host_office"].queryset.filter(pk__in=mine).first()
             self.initial.setdefault("host_office", my_host)
@@ -134,7 +132,7 @@ class CaseEditForm(Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].queryset = _colleagues(case.office_ids)
+        self.fields["assigned_to"].queryset = case_workers_of(case.office_ids)
         self.fields["intended_return_area"].queryset = AdminArea.objects.filter(
             country_id=case.origin_office.country_id
         ).order_by("name")

@@ -5,10 +5,12 @@ take, and the services decide what is valid and allowed.
 """
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.geo.models import Country
 from homeward.people.models import HouseholdMember, IdentityDocument, Script, Sex
+from homeward.people.validation import normalise_phone
 
 from .base import Form
 
@@ -35,11 +37,38 @@ LANGUAGE_CHOICES = [
 ]
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 DATE_INPUT = {"type": "date"}
+MAX_AGE = 120
+AGE_RANGE = _("Give an age between 0 and 120.")
+
+
+def not_in_future(value):
+    """A birth date is today at the latest."""
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("The date of birth is in the future."))
+    return value
 
 
 def country_choices() -> list[tuple[str, str]]:
     countries = [(c.code, c.display_name) for c in Country.objects.all()]
     return sorted(countries, key=lambda pair: pair[1])
+
+
+class PersonSearchForm(Form):
+    q = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("e.g. Aïssatou Diallo"),
+                "autocomplete": "off",
+            }
+        ),
+    )
+
+    def query(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
 
 
 class PersonForm(Form):
@@ -56,7 +85,8 @@ class PersonForm(Form):
         label=_("Estimated age"),
         required=False,
         min_value=0,
-        max_value=120,
+        max_value=MAX_AGE,
+        error_messages={"min_value": AGE_RANGE, "max_value": AGE_RANGE},
         help_text=_("Only when the date of birth is unknown."),
     )
     place_of_birth = forms.CharField(label=_("Place of birth"), required=False, max_length=150)
@@ -103,14 +133,21 @@ class PersonForm(Form):
         "document_expires_on",
     )
 
-    def __init__(self, *args, offices=None, show_phone=True, editing=False, **kwargs):
+    def __init__(
+        self, *args, offices=(), phone_region=None, show_phone=True, editing=False, **kwargs
+    ):
+        """`offices`: where a new person may be registered; `phone_region`: the country a
+        phone number without country code belongs to (else the chosen office's)."""
         super().__init__(*args, **kwargs)
+        self.offices = list(offices)
+        self.phone_region = phone_region
         countries = country_choices()
         self.fields["nationalities"].choices = countries
         self.fields["document_country"].choices = [("", "—"), *countries]
-        if offices and len(offices) > 1:
-            self.fields["office"].choices = [(str(o.pk), o.name) for o in offices]
+        if len(self.offices) > 1:
+            self.fields["office"].choices = [(str(o.pk), o.name) for o in self.offices]
             self.fields["office"].required = True
+            self.fields["office"].initial = str(default_office(self.offices).pk)
         else:
             del self.fields["office"]
         if not show_phone:
@@ -118,13 +155,47 @@ class PersonForm(Form):
         if not editing:
             del self.fields["version"]
 
+    def clean_date_of_birth(self):
+        return not_in_future(self.cleaned_data.get("date_of_birth"))
+
     def clean(self):
+        """Every rule the form can check is checked here, so that one round shows every
+        mistake; the services check them again."""
         data = super().clean()
         if not data.get("document_kind") and (
             data.get("document_number") or data.get("document_country")
         ):
             self.add_error("document_kind", _("Choose the type of document."))
+        birth_fields = ("date_of_birth", "estimated_age")
+        if not any(data.get(k) is not None for k in birth_fields) and not any(
+            k in self.errors for k in birth_fields
+        ):
+            self.add_error("date_of_birth", _("Give a date of birth or an estimated age."))
+        if data.get("phone"):
+            try:
+                normalise_phone(data["phone"], self._region())
+            except ValueError as exc:
+                self.add_error("phone", str(exc))
         return data
+
+    def _region(self) -> str | None:
+        if self.phone_region:
+            return self.phone_region
+        chosen = self.cleaned_data.get("office")
+        office = next((o for o in self.offices if str(o.pk) == chosen), None)
+        office = office or (self.offices[0] if self.offices else None)
+        return office.country_id if office else None
+
+    def chosen_office(self):
+        """The office picked in the form (or the only one offered)."""
+        chosen = self.cleaned_data.get("office")
+        return next((o for o in self.offices if str(o.pk) == chosen), self.offices[0])
+
+
+def default_office(offices):
+    """The office a new person is most likely registered by: a host office, where
+    counselling and registration happen, else the first."""
+    return next((o for o in offices if o.is_host), offices[0])
 
 
 class OptionalRowForm(Form):
@@ -175,6 +246,9 @@ class HouseholdForm(OptionalRowForm):
         required=False,
         help_text=_("Abroad with or like the migrant, rather than at home."),
     )
+
+    def clean_date_of_birth(self):
+        return not_in_future(self.cleaned_data.get("date_of_birth"))
 
     def clean(self):
         data = super().clean()

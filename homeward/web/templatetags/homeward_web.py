@@ -11,11 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.access import access_for
 from homeward.accounts.roles import Role
-from homeward.audit.selectors import can_view_audit
 from homeward.cases import workflow
 from homeward.cases.models import Phase
 from homeward.programmes.models import ReturnScheme
-from homeward.web.forms.people import LANGUAGE_NAMES
 
 register = template.Library()
 
@@ -42,13 +40,13 @@ PHASE_TONE = {
 def user_nav(user) -> dict:
     """What the header shows: whether the audit log is offered, and the user's posts."""
     if not getattr(user, "is_authenticated", False):
-        return {"can_view_audit": False, "posts": []}
+        return {"posts": []}
     access = access_for(user)
     posts = sorted(
         (name, ", ".join(sorted(str(Role(r).label) for r in access.roles_by_office[office_id])))
         for office_id, name in access.office_names.items()
     )
-    return {"can_view_audit": can_view_audit(user), "posts": posts}
+    return {"posts": posts}
 
 
 @register.simple_tag
@@ -128,12 +126,6 @@ def event_label(action: str) -> str:
         return str(EVENT_TITLES[action])
     transition = workflow.BY_NAME.get(action)
     return str(transition.label) if transition else action
-
-
-@register.filter
-def language_name(code: str) -> str:
-    name = LANGUAGE_NAMES.get(code)
-    return str(name) if name else code
 
 
 _CASE_ROW = (

@@ -1,5 +1,7 @@
 """Page views: access, forms and service errors, htmx search, query counts."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -305,7 +307,55 @@ def test_blocked_transition_is_disabled_with_its_reason(client, world):
     assert "not organised by the programme" in body
 
 
+def test_next_steps_come_before_the_person_data(client, world):
+    """On a phone the page is one column in reading order: the steps must not wait below
+    the whole person file."""
+    case = world.case()
+    body = login(client, world.user("counsellor")).get(detail_url(case)).content.decode()
+    assert body.index('id="actions"') < body.index('id="identity"')
+    assert body.index('id="identity"') < body.index('id="timeline"')
+
+
+def test_languages_show_their_names_not_codes(client, world):
+    case = world.case()
+    case.person.languages.create(language="wo", preferred_for_counselling=True)
+    case.person.languages.create(language="es")
+    case.person.languages.create(language="qqq")
+    body = login(client, world.user("counsellor")).get(detail_url(case)).content.decode()
+    assert "Wolof (preferred for counselling), Spanish, qqq" in body
+    french = client.get(detail_url(case), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Wolof (" in french and "Espagnol" in french
+
+
 # --- transitions ------------------------------------------------------------------------
+
+
+def _submit_buttons(body: str) -> dict:
+    """Each transition form's submit button, by the action it posts to."""
+    forms = re.findall(
+        r'action="[^"]*/transition/([a-z_]+)/".*?(<button type="submit"[^>]*>)', body, re.S
+    )
+    return dict(forms)
+
+
+def test_irreversible_steps_ask_for_a_confirmation(client, world):
+    case = world.case(phase=Phase.COUNSELLING)
+    body = login(client, world.user("counsellor")).get(detail_url(case)).content.decode()
+    buttons = _submit_buttons(body)
+    assert "data-confirm" not in buttons["register"]
+    for action in ("withdraw", "mark_not_eligible", "decline_unsafe", "refer_asylum"):
+        assert "cannot be undone. Continue?" in buttons[action], action
+        assert case.reference in buttons[action]
+    for phase, role, office, action in (
+        (Phase.TRAVEL_BOOKED, "movement_officer", "niamey", "confirm_departure"),
+        (Phase.DEPARTED, "reception_officer", "dakar", "confirm_arrival"),
+        (Phase.ARRIVED, "case_manager", "dakar", "close"),
+    ):
+        later = world.case(phase=phase)
+        login(client, world.user(role, office))
+        buttons = _submit_buttons(client.get(detail_url(later)).content.decode())
+        assert "data-confirm=" in buttons[action], action
+        assert "data-confirm" not in buttons.get("start_reintegration", ""), action
 
 
 def transition_url(case, action):
@@ -331,7 +381,10 @@ def test_transition_needing_a_reason_shows_the_error_inline(client, world):
         transition_url(case, "withdraw"), {"reason": "  "}
     )
     assert response.status_code == 400
-    assert "A reason is required." in response.content.decode()
+    body = response.content.decode()
+    assert body.count("A reason is required.") == 1  # beside the field only
+    assert "Please give a reason." not in body
+    assert 'id="reason-withdraw_error"' in body
     case.refresh_from_db()
     assert case.phase == Phase.IDENTIFIED
     client.post(transition_url(case, "withdraw"), {"reason": "Changed her mind"})

@@ -1,0 +1,23 @@
+"""Template context shared by every page."""
+
+from django.utils.functional import SimpleLazyObject
+
+from homeward.accounts.access import access_for
+from homeward.accounts.roles import Perm
+from homeward.audit.selectors import can_view_audit
+
+
+def nav_permissions(request) -> dict:
+    """What the navigation and the pages may offer: links that would only lead to a 403
+    page stay hidden. Evaluated only when a template asks (the access is cached per user)."""
+    user = getattr(request, "user", None)
+
+    def signed_in() -> bool:
+        return bool(user is not None and user.is_authenticated)
+
+    return {
+        "can_register_people": SimpleLazyObject(
+            lambda: signed_in() and access_for(user).has_anywhere(Perm.PERSON_EDIT)
+        ),
+        "can_view_audit": SimpleLazyObject(lambda: signed_in() and can_view_audit(user)),
+    }
