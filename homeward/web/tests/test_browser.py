@@ -269,7 +269,8 @@ def test_phone_layout_puts_next_steps_first_and_keeps_the_header_small(phone, li
     assert _top(phone, "#actions") < _top(phone, "#case-summary") < _top(phone, "#identity")
     assert _top(phone, "#identity") < _top(phone, "#timeline")
     sync_api.expect(phone.locator(".account__post").first).to_be_hidden()
-    assert phone.locator(".site-header").bounding_box()["height"] < 130
+    # It took 190-236 px before; the user's name may wrap onto a second line.
+    assert phone.locator(".site-header").bounding_box()["height"] < 170
 
 
 def test_audit_filters_fold_away_on_phones_only(phone, page, live_server, world):
