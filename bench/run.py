@@ -6,8 +6,9 @@ Requests go through Django's test Client in this process: URL routing, every mid
 the session of a signed-in user, the views, selectors, templates and the database — only
 the HTTP server and the network are left out. A minimal signed-in view (/bench/floor/: session
 and user loaded, like every page) measured the same way gives the framework floor; a view that
-touches neither (/bench/floor/bare/) is reported beside it. Prints p50 / p95 / max per page, checks the targets
-(p95 under 100 ms, and under 5 × the floor's p95) and writes JSON to bench/results/.
+touches neither (/bench/floor/bare/) is reported beside it. Prints p50 / p95 / max per page,
+checks the targets (p95 under 100 ms, and under 5 × the floor's p95) and writes JSON to
+bench/results/. With --http the same pages are also timed through gunicorn on loopback.
 """
 # ruff: noqa: E402  (Django must be set up before the models are imported)
 
@@ -94,17 +95,18 @@ def page_urls(references: list[str]) -> dict:
     }
 
 
-def _get(client: Client, url: str) -> float:
+def _get(client, url: str) -> float:
     started = time.perf_counter()
-    response = client.get(url)
+    status = client.get(url).status_code
     elapsed = (time.perf_counter() - started) * 1000
-    if response.status_code != 200:
-        raise SystemExit(f"GET {url} answered {response.status_code}, not 200")
+    if status != 200:
+        raise SystemExit(f"GET {url} answered {status}, not 200")
     return elapsed
 
 
-def measure(user, *, requests: int, warmup: int, seed: int = 1) -> list[PageResult]:
-    """Sign the user in and time `requests` GETs of each page, interleaved."""
+def measure(user, *, requests: int, warmup: int, seed: int = 1, http=None) -> list[PageResult]:
+    """Sign the user in and time `requests` GETs of each page, interleaved: in this process
+    through Django's test Client, or with `http` (a `bench.server.Server`) over loopback HTTP."""
     rng = random.Random(seed)
     visible = list(case_list_for(user).prefetch_related(None).values_list("reference", flat=True))
     if not visible:
@@ -113,10 +115,11 @@ def measure(user, *, requests: int, warmup: int, seed: int = 1) -> list[PageResu
     pages = page_urls(references)
     client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(user)
+    timed = http.client_for(client.cookies["sessionid"].value) if http else client
     timings = {name: [] for name in pages}
     for i in range(warmup + requests):
         for name, url in pages.items():
-            elapsed = _get(client, url(i))
+            elapsed = _get(timed, url(i))
             if i >= warmup:
                 timings[name].append(elapsed)
     results = []
@@ -215,6 +218,11 @@ def main(argv=None) -> int:
         help="first add people until N cases exist (default: 100,000 if there is no case)",
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--http",
+        action="store_true",
+        help="also time the pages over loopback HTTP through gunicorn, as a browser reaches them",
+    )
     args = parser.parse_args(argv)
 
     call_command("migrate", verbosity=0)  # a fresh cluster (make bench) has no tables yet
@@ -237,8 +245,17 @@ def main(argv=None) -> int:
         f"visible to {user.username}; search hits {context['search_hits']}"
     )
     results = measure(user, requests=args.requests, warmup=args.warmup)
+    print("In process (Django test Client: the application's own time)")
     print(table(results))
     passed = all(r.passed is not False for r in results)
+    over_http = []
+    if args.http:
+        from bench.server import Server
+
+        with Server() as server:
+            over_http = measure(user, requests=args.requests, warmup=args.warmup, http=server)
+        print("Over HTTP (gunicorn on 127.0.0.1, one worker, keep-alive connection)")
+        print(table(over_http))
     path = write_json(
         {
             "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -246,6 +263,7 @@ def main(argv=None) -> int:
             "targets": {"p95_ms": P95_LIMIT_MS, "p95_to_floor": FLOOR_RATIO_LIMIT},
             "passed": passed,
             "pages": [asdict(r) for r in results],
+            "pages_over_http": [asdict(r) for r in over_http],
         }
     )
     print(f"{'All targets met' if passed else 'Targets missed'}; results in {path}")
