@@ -37,6 +37,7 @@ class Case(BaseModel):
         verbose_name=_("host office"),
         on_delete=models.PROTECT,
         related_name="hosted_cases",
+        db_index=False,  # the (host_office, -updated_at) index serves lookups by office
         null=True,
         blank=True,
     )
@@ -45,6 +46,7 @@ class Case(BaseModel):
         verbose_name=_("origin office"),
         on_delete=models.PROTECT,
         related_name="origin_cases",
+        db_index=False,  # the (origin_office, -updated_at) index serves lookups by office
     )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
