@@ -137,9 +137,10 @@ _CASE_ROW = (
 
 
 @register.simple_tag
-def case_rows(cases):
-    """The rows of a case table, rendered in Python: on a 25-row page the template engine
-    spent more time on these cells than the database on the whole query."""
+def case_rows(rows):
+    """The rows of a case table (dicts from `case_rows_for`), rendered in Python: on a
+    25-row page the template engine spent more time on these cells than the database on
+    the whole query."""
     labels = [
         _("Reference"),
         _("Name"),
@@ -161,23 +162,28 @@ def case_rows(cases):
         (
             (
                 ref,
-                f"{prefix}{case.reference}/",
-                case.reference,
+                f"{prefix}{row['reference']}/",
+                row["reference"],
                 name,
-                str(case.person),
+                row["person__display_name"],
                 phase,
-                phases.get(case.phase, case.phase),
+                phases.get(row["phase"], row["phase"]),
                 scheme,
-                schemes.get(case.scheme, case.scheme),
+                schemes.get(row["scheme"], row["scheme"]),
                 offices,
-                case.host_office or "—",
-                case.origin_office,
+                row["host_office__name"] or "—",
+                row["origin_office__name"],
                 assigned,
-                case.assigned_to or "—",
+                _assignee(row),
                 updated,
-                localtime(case.updated_at).isoformat(),
-                date_format_value(localtime(case.updated_at), date_format),
+                localtime(row["updated_at"]).isoformat(),
+                date_format_value(localtime(row["updated_at"]), date_format),
             )
-            for case in cases
+            for row in rows
         ),
     )
+
+
+def _assignee(row: dict) -> str:
+    full = f"{row['assigned_to__first_name'] or ''} {row['assigned_to__last_name'] or ''}".strip()
+    return full or row["assigned_to__username"] or "—"

@@ -73,11 +73,9 @@ class CappedPaginator(Paginator):
     template to say "more than N".
     """
 
-    lookahead = 40
-
-    def __init__(self, object_list, per_page, *, requested_page: int = 1):
+    def __init__(self, object_list, per_page, *, requested_page: int = 1, lookahead: int = 10):
         super().__init__(object_list, per_page)
-        self.cap = (max(requested_page, 1) + self.lookahead) * per_page
+        self.cap = (max(requested_page, 1) + lookahead) * per_page
         self.is_capped = False
 
     @cached_property
@@ -87,10 +85,10 @@ class CappedPaginator(Paginator):
         return min(counted, self.cap)
 
 
-def paginate(request, items, per_page: int):
+def paginate(request, items, per_page: int, *, lookahead: int = 10):
     requested = request.GET.get("page", "1")
     requested_page = int(requested) if requested.isdigit() else 1
-    paginator = CappedPaginator(items, per_page, requested_page=requested_page)
+    paginator = CappedPaginator(items, per_page, requested_page=requested_page, lookahead=lookahead)
     return paginator.get_page(requested)
 
 
