@@ -199,7 +199,10 @@ BY_NAME = {t.name: t for t in TRANSITIONS}
 def blocking_reasons(transition: Transition, facts: CaseFacts) -> list:
     """Why this transition cannot run now, whatever the actor: phase first, then guards."""
     if facts.phase not in transition.sources:
-        default = _("Not available in phase “%(phase)s”.") % {"phase": Phase(facts.phase).label}
+        default = _(
+            "Not available in phase “%(phase)s”. If you opened this page earlier, someone may "
+            "have moved the case since: reload it to see its current steps."
+        ) % {"phase": Phase(facts.phase).label}
         return [transition.unavailable_reason or default]
     return [reason for guard in transition.guards for reason in guard(facts)]
 

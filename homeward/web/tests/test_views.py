@@ -411,7 +411,8 @@ def test_transition_from_the_wrong_phase_is_refused(client, world):
         transition_url(case, "start_counselling")
     )
     assert response.status_code == 409
-    assert "Not available in phase" in response.content.decode()
+    body = response.content.decode()
+    assert "Not available in phase" in body and "reload it" in body
 
 
 def test_transition_without_the_permission_is_forbidden(client, world):
