@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from homeward.accounts.roles import Role
 from homeward.geo.services import countries_load
@@ -54,3 +56,10 @@ def world(db) -> World:
         for name, office in offices.items()
     }
     return World(niamey, rabat, dakar, conakry, programme, users)
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A French request leaves French active in the thread; later tests expect English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
