@@ -75,3 +75,14 @@ def _audit_failure(username: str, ip_address: str | None, *, locked: bool) -> No
         changes={"username": username[:150]},
         ip_address=ip_address,
     )
+
+
+def user_set_language(*, actor, language: str) -> None:
+    """Keep the interface language the user chose, so it follows them to any computer."""
+    if language not in dict(settings.LANGUAGES):
+        raise ApplicationError(
+            _("Unknown language."), field_errors={"language": [_("Unknown language.")]}
+        )
+    if actor.language != language:
+        actor.language = language
+        actor.save(update_fields=["language"])

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from .views import audit, auth, cases, people, work
 
@@ -8,7 +8,7 @@ urlpatterns = [
     path("", work.my_work, name="my_work"),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", auth.language_view, name="set_language"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/<str:reference>/", cases.case_detail, name="case_detail"),
     path("cases/<str:reference>/edit/", cases.case_edit, name="case_edit"),

@@ -101,6 +101,36 @@ def test_language_switcher_sets_french(client, world):
 
 
 @pytest.mark.django_db
+def test_chosen_language_follows_the_user_to_another_computer(client, world):
+    from django.test import Client
+
+    from homeward.testing.factories import TEST_PASSWORD
+
+    user = world.user("counsellor")
+    client.force_login(user)
+    client.post(reverse("web:set_language"), {"language": "fr", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == "fr"
+    other_computer = Client()
+    other_computer.post(
+        reverse("web:login"), {"username": user.username, "password": TEST_PASSWORD}
+    )
+    assert "Mon travail" in other_computer.get(reverse("web:my_work")).content.decode()
+
+
+@pytest.mark.django_db
+def test_unknown_language_is_refused_by_the_service(world):
+    from homeward.accounts.services import user_set_language
+    from homeward.core.errors import ApplicationError
+
+    user = world.user("counsellor")
+    with pytest.raises(ApplicationError):
+        user_set_language(actor=user, language="xx")
+    user.refresh_from_db()
+    assert user.language == "en"
+
+
+@pytest.mark.django_db
 def test_login_uses_the_users_language_when_none_was_chosen(client, world):
     from homeward.testing.factories import TEST_PASSWORD
 

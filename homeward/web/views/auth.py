@@ -10,8 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
-from homeward.accounts.services import login_authenticate
+from homeward.accounts.services import login_authenticate, user_set_language
 from homeward.core.errors import ApplicationError
 
 from ..forms.auth import LoginForm
@@ -74,6 +75,16 @@ def _with_users_language(response, user):
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE or "Lax",
     )
+    return response
+
+
+@require_POST
+def language_view(request):
+    """Django's language switch, which also saves the choice on a signed-in user."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and check_for_language(language):
+        user_set_language(actor=request.user, language=language)
     return response
 
 
