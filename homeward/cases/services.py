@@ -85,12 +85,10 @@ def case_create(
     case.reference = next_reference(origin_office.country_id, timezone.localdate().year)
     case.save()
     CaseEvent.objects.create(case=case, actor=actor, action="open", to_phase=case.phase)
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=case,
-        offices=case.office_ids,
-        case_reference=case.reference,
+    _audit_case(
+        actor,
+        case,
+        AuditAction.CREATE,
         summary=gettext_lazy("Case opened"),
         changes={"phase": case.phase, "scheme": scheme},
     )
@@ -173,12 +171,10 @@ def case_update(*, actor, case_id, version: int | None, data: dict) -> Case:
     case.version += 1
     case.save()
     after = {k: _audit_value(getattr(case, k)) for k in EDITABLE_FIELDS}
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=case,
-        offices=case.office_ids,
-        case_reference=case.reference,
+    _audit_case(
+        actor,
+        case,
+        AuditAction.UPDATE,
         summary=gettext_lazy("Case changed"),
         changes=diff(before, after),
     )
@@ -225,12 +221,10 @@ def _apply_transition(actor, case: Case, transition: workflow.Transition, reason
         to_phase=case.phase,
         reason=reason,
     )
-    audit_record(
-        actor=actor,
-        action=AuditAction.TRANSITION,
-        obj=case,
-        offices=case.office_ids,
-        case_reference=case.reference,
+    _audit_case(
+        actor,
+        case,
+        AuditAction.TRANSITION,
         summary=transition.label,
         changes={"phase": [from_phase, case.phase], "reason": reason},
     )
@@ -267,16 +261,26 @@ def _audit_flag_changes(actor, case: Case, before: set, after: set) -> None:
     is readable in the log only by those who may read that group (R-VOT-3)."""
     groups = {category_group(c) for c in before ^ after}
     for group in sorted(groups):
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=case,
-            offices=case.office_ids,
-            case_reference=case.reference,
+        _audit_case(
+            actor,
+            case,
+            AuditAction.UPDATE,
             summary=gettext_lazy("Vulnerability flags changed"),
             changes={"flags": [_in_group(before, group), _in_group(after, group)]},
             restricted_group=group if group in SENSITIVE_GROUPS else "",
         )
+
+
+def _audit_case(actor, case: Case, action: str, **details) -> None:
+    """An audit line about a case, scoped to its host and origin offices."""
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=case,
+        offices=case.office_ids,
+        case_reference=case.reference,
+        **details,
+    )
 
 
 def _in_group(categories: set, group) -> list[str]:
@@ -285,12 +289,10 @@ def _in_group(categories: set, group) -> list[str]:
 
 def case_viewed(*, actor, case: Case, ip_address: str | None = None) -> None:
     """R-DAT-3: record that the actor saw this case's personal data."""
-    audit_record(
-        actor=actor,
-        action=AuditAction.VIEW,
-        obj=case,
-        offices=case.office_ids,
-        case_reference=case.reference,
+    _audit_case(
+        actor,
+        case,
+        AuditAction.VIEW,
         summary=gettext_lazy("Case file viewed"),
         ip_address=ip_address,
     )
@@ -316,12 +318,10 @@ def case_link_family(*, actor, case_id, other_reference: str, linked: bool = Tru
             field_errors={"family_member": [_("A case cannot be linked to itself.")]},
         )
     (case.family_members.add if linked else case.family_members.remove)(other)
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=case,
-        offices=case.office_ids,
-        case_reference=case.reference,
+    _audit_case(
+        actor,
+        case,
+        AuditAction.UPDATE,
         summary=gettext_lazy("Family member linked")
         if linked
         else gettext_lazy("Family member unlinked"),
