@@ -57,8 +57,10 @@ ensure_system_packages() {
     local packages=()
     [ -x /usr/bin/chromium ] || packages+=(chromium)
     command -v msgfmt >/dev/null 2>&1 || packages+=(gettext)
+    # PDFs in Arabic need a font with Arabic glyphs (DejaVu Sans has them).
+    fc-list :lang=ar 2>/dev/null | grep -q . || packages+=(fonts-dejavu-core fontconfig)
     if [ "${#packages[@]}" -eq 0 ]; then
-        echo "chromium and gettext are installed"
+        echo "chromium, gettext and fonts are installed"
         return 0
     fi
     local sudo=()
@@ -115,7 +117,7 @@ pytest_on_postgresql() {
     return "$status"
 }
 
-run_step "System packages (chromium, gettext)" ensure_system_packages
+run_step "System packages (chromium, gettext, fonts)" ensure_system_packages
 run_step "ruff format --check" "$VENV/ruff" format --check .
 run_step "ruff check" "$VENV/ruff" check .
 run_step "lint-imports" "$VENV/lint-imports"

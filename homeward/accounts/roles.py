@@ -39,6 +39,10 @@ class Perm(StrEnum):
     REINTEGRATION_MANAGE = "reintegration.manage"
     CASE_CLOSE = "case.close"
     AUDIT_VIEW = "audit.view"
+    SCREENING_RECORD = "screening.record"
+    CONSENT_RECORD = "consent.record"
+    DOCUMENT_UPLOAD = "document.upload"
+    DUPLICATE_DECIDE = "duplicate.decide"
 
 
 _COUNSELLING = {
@@ -52,6 +56,10 @@ _COUNSELLING = {
     Perm.CASE_DECLINE_UNSAFE,
     Perm.CASE_WITHDRAW,
     Perm.CASE_REOPEN,
+    Perm.SCREENING_RECORD,
+    Perm.CONSENT_RECORD,
+    Perm.DOCUMENT_UPLOAD,
+    Perm.DUPLICATE_DECIDE,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -63,10 +71,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.TRAVEL_BOOK,
             Perm.TRAVEL_DEPART,
             Perm.CASE_WITHDRAW,
+            Perm.DOCUMENT_UPLOAD,
         }
     ),
     Role.RECEPTION_OFFICER: frozenset(
-        {Perm.CASE_VIEW, Perm.CASE_CREATE, Perm.CASE_EDIT, Perm.PERSON_EDIT, Perm.ARRIVAL_RECORD}
+        {
+            Perm.CASE_VIEW,
+            Perm.CASE_CREATE,
+            Perm.CASE_EDIT,
+            Perm.PERSON_EDIT,
+            Perm.ARRIVAL_RECORD,
+            Perm.SCREENING_RECORD,
+            Perm.CONSENT_RECORD,
+            Perm.DOCUMENT_UPLOAD,
+            Perm.DUPLICATE_DECIDE,
+        }
     ),
     Role.CASE_MANAGER: frozenset(
         {
@@ -77,10 +96,24 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CASE_DECIDE_ELIGIBILITY,
             Perm.REINTEGRATION_MANAGE,
             Perm.CASE_CLOSE,
+            Perm.SCREENING_RECORD,
+            Perm.CONSENT_RECORD,
+            Perm.DOCUMENT_UPLOAD,
+            Perm.DUPLICATE_DECIDE,
         }
     ),
-    Role.AVM_FOCAL_POINT: frozenset({Perm.CASE_VIEW, Perm.CASE_DECLINE_UNSAFE}),
-    Role.MEDICAL_OFFICER: frozenset({Perm.CASE_VIEW}),
+    Role.AVM_FOCAL_POINT: frozenset(
+        {
+            Perm.CASE_VIEW,
+            Perm.CASE_DECLINE_UNSAFE,
+            Perm.SCREENING_RECORD,
+            Perm.CONSENT_RECORD,
+            Perm.DOCUMENT_UPLOAD,
+        }
+    ),
+    Role.MEDICAL_OFFICER: frozenset(
+        {Perm.CASE_VIEW, Perm.SCREENING_RECORD, Perm.CONSENT_RECORD, Perm.DOCUMENT_UPLOAD}
+    ),
     Role.COMMITTEE_MEMBER: frozenset({Perm.CASE_VIEW}),
     Role.FINANCE_OFFICER: frozenset({Perm.CASE_VIEW}),
     Role.ME_OFFICER: frozenset({Perm.CASE_VIEW}),

@@ -15,6 +15,7 @@ from homeward.people.models import IdentityDocument
 from . import workflow
 from .models import Case, CaseEvent, Phase, VulnerabilityFlag, category_group
 from .policies import can_run_transition
+from .requirements import unmet_requirements
 
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z]{2}-\d{4}-\d{1,9}$")
 # The start or the number part of a reference, as people type them: "SN-2026-", "000072".
@@ -177,7 +178,7 @@ def transition_options(actor, case: Case) -> list[TransitionOption]:
     """Every transition from the case's phase with the reasons it is blocked for this actor
     now (empty = can run): guard reasons, or which roles take that step. Steps of others
     are listed so that everyone sees what comes next and who does it."""
-    facts = case_facts(case)
+    facts = case_facts(case, actor)
     options = []
     for transition in workflow.transitions_from(case.phase):
         reasons = list(workflow.blocking_reasons(transition, facts))
@@ -195,8 +196,13 @@ def roles_for(transition: workflow.Transition) -> str:
     )
 
 
-def case_facts(case: Case) -> workflow.CaseFacts:
-    return workflow.CaseFacts(phase=case.phase, scheme=case.scheme)
+def case_facts(case: Case, actor=None) -> workflow.CaseFacts:
+    """What the guards need; requirements from other apps only where a guard reads them."""
+    needs_requirements = any(
+        t.name in ("register", "book_travel") for t in workflow.transitions_from(case.phase)
+    )
+    requirements = unmet_requirements(actor, case) if needs_requirements else {}
+    return workflow.CaseFacts(phase=case.phase, scheme=case.scheme, requirements=requirements)
 
 
 def my_work_for(actor) -> dict:

@@ -5,7 +5,7 @@ transition is blocked (an empty list means allowed). `case_transition` in servic
 the only code that changes a phase.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,8 @@ class CaseFacts:
     phase: str
     scheme: str
     has_person: bool = True
+    # Unmet requirements contributed by other apps, per transition name (see requirements.py).
+    requirements: Mapping[str, tuple] = field(default_factory=dict)
 
 
 Guard = Callable[[CaseFacts], list]
@@ -45,6 +47,18 @@ def guard_assisted_return(facts: CaseFacts) -> list:
             )
         ]
     return []
+
+
+def guard_registration_requirements(facts: CaseFacts) -> list:
+    """R-VOL-1, R-VOL-3, R-VUL-1, R-CNS-3, R-CNS-4, R-HLT-1, R-UMC-1, R-UMC-2, R-VOT-1,
+    R-DUP-1: declaration signed, screening done, programme coverage, special procedures
+    cleared and every likely duplicate decided (reasons from the registration app)."""
+    return list(facts.requirements.get("register", ()))
+
+
+def guard_booking_requirements(facts: CaseFacts) -> list:
+    """R-HLT-1, R-UMC-1, R-UMC-2, R-VOT-1: special procedures still cleared at booking."""
+    return list(facts.requirements.get("book_travel", ()))
 
 
 @dataclass(frozen=True)
@@ -78,8 +92,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({P.COUNSELLING}),
         P.REGISTERED,
         Perm.CASE_REGISTER,
-        guards=(guard_assisted_return,),
-        rule="R-ARR-3",
+        guards=(guard_assisted_return, guard_registration_requirements),
+        rule="R-ARR-3, R-VOL-1, R-VUL-1, R-DUP-1",
     ),
     Transition(
         "start_pre_departure",
@@ -96,8 +110,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({P.PRE_DEPARTURE}),
         P.TRAVEL_BOOKED,
         Perm.TRAVEL_BOOK,
-        guards=(guard_assisted_return,),
-        rule="R-ARR-3",
+        guards=(guard_assisted_return, guard_booking_requirements),
+        rule="R-ARR-3, R-HLT-1, R-UMC-1, R-VOT-1",
     ),
     Transition(
         "confirm_departure",
