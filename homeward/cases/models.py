@@ -72,6 +72,9 @@ class Case(BaseModel):
         "self", verbose_name=_("family members returning together"), symmetrical=True, blank=True
     )
     notes = models.TextField(_("notes"), blank=True)
+    # R-VOT-3: set by the consent service while the migrant's consent to share protection
+    # detail with the assigned case manager is in force; cleared at once on withdrawal.
+    protection_shared_with_assignee = models.BooleanField(default=False, editable=False)
     # The person's folded spellings, copied here by the people service so that searching
     # a list needs no join (kept in step by people.services.refresh_search_text).
     search_text = models.TextField(editable=False, default="")

@@ -1,7 +1,7 @@
 """Who may do what to a case: action permissions × row scope × field groups."""
 
 from homeward.accounts.access import access_for
-from homeward.accounts.roles import FieldGroup, Perm
+from homeward.accounts.roles import FieldGroup, Perm, Role
 
 from .workflow import Transition
 
@@ -20,7 +20,16 @@ def can_run_transition(actor, case, transition: Transition) -> bool:
 
 
 def readable_groups_for_case(actor, case) -> frozenset[FieldGroup]:
-    return access_for(actor).readable_at(case.office_ids)
+    """R-VOT-3: trafficking detail also reaches the assigned case manager with consent."""
+    access = access_for(actor)
+    groups = access.readable_at(case.office_ids)
+    if (
+        case.protection_shared_with_assignee
+        and case.assigned_to_id == access.user_id
+        and Role.CASE_MANAGER in access.roles_at(case.office_ids)
+    ):
+        groups |= {FieldGroup.TRAFFICKING}
+    return groups
 
 
 def writable_groups_for_case(actor, case) -> frozenset[FieldGroup]:

@@ -14,7 +14,7 @@ from homeward.people.models import IdentityDocument
 
 from . import workflow
 from .models import Case, CaseEvent, Phase, VulnerabilityFlag, category_group
-from .policies import can_run_transition
+from .policies import can_run_transition, readable_groups_for_case
 from .requirements import unmet_requirements
 
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z]{2}-\d{4}-\d{1,9}$")
@@ -160,7 +160,7 @@ def case_timeline(case: Case, limit: int = TIMELINE_LIMIT) -> list[CaseEvent]:
 
 
 def visible_flags(actor, case: Case) -> list[VulnerabilityFlag]:
-    readable = access_for(actor).readable_at(case.office_ids)
+    readable = readable_groups_for_case(actor, case)
     return [f for f in case.flags.all() if f.field_group in readable]
 
 
