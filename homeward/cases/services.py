@@ -328,3 +328,25 @@ def case_link_family(*, actor, case_id, other_reference: str, linked: bool = Tru
         changes={"family_member": other.reference, "linked": linked},
     )
     return case
+
+
+@transaction.atomic
+def case_set_protection_sharing(*, actor, case_id, shared: bool) -> Case:
+    """R-VOT-3: open or close the assigned case manager's view of trafficking detail; called
+    by the consent service when the migrant gives or withdraws that consent."""
+    case = _locked_case(actor, case_id)
+    if case.protection_shared_with_assignee == shared:
+        return case
+    case.protection_shared_with_assignee = shared
+    case.save(update_fields=["protection_shared_with_assignee", "updated_at"])
+    _audit_case(
+        actor,
+        case,
+        AuditAction.UPDATE,
+        summary=gettext_lazy("Protection detail shared with the assigned case manager")
+        if shared
+        else gettext_lazy("Protection detail no longer shared with the case manager"),
+        changes={"protection_shared_with_assignee": [not shared, shared]},
+        restricted_group="trafficking",
+    )
+    return case
