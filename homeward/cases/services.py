@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from homeward.accounts.access import access_for
 from homeward.accounts.models import Office
-from homeward.accounts.roles import SENSITIVE_GROUPS, Perm
+from homeward.accounts.roles import SENSITIVE_GROUPS, FieldGroup, Perm
 from homeward.accounts.selectors import case_workers_of
 from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record, diff
@@ -32,7 +32,7 @@ from .models import (
     VulnerabilityFlag,
     category_group,
 )
-from .policies import can_view_case
+from .policies import can_view_case, readable_groups_for_case, writable_groups_for_case
 from .selectors import case_facts
 
 EDITABLE_FIELDS = ("assigned_to", "intended_return_area", "notes")
@@ -348,5 +348,47 @@ def case_set_protection_sharing(*, actor, case_id, shared: bool) -> Case:
         else gettext_lazy("Protection detail no longer shared with the case manager"),
         changes={"protection_shared_with_assignee": [not shared, shared]},
         restricted_group="trafficking",
+    )
+    return case
+
+
+def case_apply_screening_flags(*, actor, case: Case, categories: set[str]) -> set[str]:
+    """R-VUL-2: a screening sets the case's current flags. The screener may raise any
+    category (a counsellor must be able to report a suspected trafficking victim), but
+    flags in groups the screener cannot read are kept, never silently removed.
+    Call inside the caller's transaction with a locked case; returns the new categories."""
+    readable = readable_groups_for_case(actor, case)
+    current = {f.category for f in case.flags.all()}
+    kept = {c for c in current if category_group(c) not in readable}
+    after = kept | set(categories)
+    VulnerabilityFlag.objects.filter(case=case).exclude(category__in=after).delete()
+    for category in sorted(after - current):
+        VulnerabilityFlag.objects.create(case=case, category=category)
+    _audit_flag_changes(actor, case, current, after)
+    return after - current
+
+
+@transaction.atomic
+def case_set_return_area(*, actor, case_id, area) -> Case:
+    """R-VOT-2: a victim of trafficking may return to a community of their choice; the
+    protection assessor (who may not edit the case otherwise) sets it as the return area."""
+    case = _locked_case(actor, case_id)
+    allowed = Perm.CASE_EDIT in access_for(actor).perms_at(case.office_ids) or (
+        FieldGroup.TRAFFICKING in writable_groups_for_case(actor, case)
+    )
+    if not allowed:
+        raise PermissionDenied(_("You may not change this case."))
+    if case.intended_return_area_id == getattr(area, "pk", None):
+        return case
+    before = case.intended_return_area_id
+    case.intended_return_area = area
+    case.version += 1
+    case.save(update_fields=["intended_return_area", "version", "updated_at"])
+    _audit_case(
+        actor,
+        case,
+        AuditAction.UPDATE,
+        summary=gettext_lazy("Intended return area changed"),
+        changes={"intended_return_area": [_audit_value(before), _audit_value(area)]},
     )
     return case
