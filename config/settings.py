@@ -182,6 +182,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Uploaded files live outside the web root and are served only through permission-checked views.
 PRIVATE_FILES_DIR = DATA_DIR / "private"
+# The largest scan of a signed form accepted (bytes).
+HOMEWARD_MAX_UPLOAD_BYTES = int(os.environ.get("HOMEWARD_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+# Languages the generated documents (declarations, forms) are printed in; Arabic is laid out
+# right to left. The pages themselves use LANGUAGES.
+DOCUMENT_LANGUAGES = [("en", _("English")), ("fr", _("French")), ("ar", _("Arabic"))]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
