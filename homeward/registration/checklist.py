@@ -96,6 +96,16 @@ class Facts:
 
 
 def load_facts(actor, case: Case) -> Facts:
+    """The facts, loaded once per case object and reader (a page shows the checklist and
+    the register button from the same facts)."""
+    key = getattr(actor, "pk", None)
+    memo = case.__dict__.setdefault("_registration_facts", {})
+    if key not in memo:
+        memo[key] = _load_facts(actor, case)
+    return memo[key]
+
+
+def _load_facts(actor, case: Case) -> Facts:
     return Facts(
         case=case,
         readable=readable_groups_for_case(actor, case),
@@ -103,7 +113,7 @@ def load_facts(actor, case: Case) -> Facts:
         profile=CaseProfile.objects.filter(case=case).first(),
         sessions=list(CounsellingSession.objects.filter(case=case)),
         asylum=list(AsylumReferral.objects.filter(case=case)),
-        screenings=list(Screening.objects.filter(case=case)),
+        screenings=list(Screening.objects.filter(case=case).prefetch_related("findings__other")),
         health=HealthAssessment.objects.filter(case=case).first(),
         child=ChildProtection.objects.filter(case=case).first(),
         protection=ProtectionAssessment.objects.filter(case=case).first(),

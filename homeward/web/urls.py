@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, auth, cases, people, work
+from .views import audit, auth, cases, people, registration, work
 
 app_name = "web"
 
@@ -16,6 +16,72 @@ urlpatterns = [
         "cases/<str:reference>/transition/<slug:action>/",
         cases.case_transition_view,
         name="case_transition",
+    ),
+    path(
+        "cases/<str:reference>/registration/",
+        registration.registration_overview,
+        name="registration",
+    ),
+    path(
+        "cases/<str:reference>/registration/session/",
+        registration.session_new,
+        name="session_new",
+    ),
+    path(
+        "cases/<str:reference>/registration/profile/",
+        registration.profile_edit,
+        name="profile_edit",
+    ),
+    path(
+        "cases/<str:reference>/registration/screening/",
+        registration.screening_new,
+        name="screening_new",
+    ),
+    path("cases/<str:reference>/registration/asylum/", registration.asylum_new, name="asylum"),
+    path(
+        "cases/<str:reference>/registration/asylum/<uuid:referral_id>/",
+        registration.asylum_decide,
+        name="asylum_decide",
+    ),
+    path(
+        "cases/<str:reference>/registration/guardian/",
+        registration.guardian_new,
+        name="guardian_new",
+    ),
+    path(
+        "cases/<str:reference>/registration/guardian/<uuid:guardian_id>/confirm/",
+        registration.guardian_confirm,
+        name="guardian_confirm",
+    ),
+    path(
+        "cases/<str:reference>/registration/health/",
+        registration.health_edit,
+        name="health_edit",
+    ),
+    path(
+        "cases/<str:reference>/registration/child/",
+        registration.child_edit,
+        name="child_edit",
+    ),
+    path(
+        "cases/<str:reference>/registration/protection/",
+        registration.protection_edit,
+        name="protection_edit",
+    ),
+    path(
+        "cases/<str:reference>/registration/referrals/<uuid:referral_id>/",
+        registration.referral_edit,
+        name="referral_edit",
+    ),
+    path(
+        "cases/<str:reference>/registration/duplicates/",
+        registration.duplicates_page,
+        name="duplicates",
+    ),
+    path(
+        "cases/<str:reference>/registration/duplicates/decide/",
+        registration.duplicate_decide,
+        name="duplicate_decide",
     ),
     path("people/", people.person_list, name="person_list"),
     path("people/new/", people.person_create_view, name="person_create"),

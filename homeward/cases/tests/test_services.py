@@ -23,6 +23,7 @@ from homeward.core.errors import (
 )
 from homeward.people.models import Person, PersonName
 from homeward.programmes.models import ReturnScheme
+from homeward.registration.tests.helpers import ready_case
 from homeward.testing.factories import make_case, make_person
 
 
@@ -204,7 +205,7 @@ def test_unknown_action_is_a_validation_error(world):
 
 
 def test_transition_writes_audit_with_phases(world):
-    case = world.case(phase=Phase.COUNSELLING)
+    case = ready_case(world)
     case_transition(actor=world.user("counsellor"), case_id=case.pk, action="register")
     audit = AuditEvent.objects.get(object_id=str(case.pk), action="transition")
     assert audit.changes["phase"] == ["counselling", "registered"]
@@ -213,8 +214,9 @@ def test_transition_writes_audit_with_phases(world):
 
 def test_full_journey_through_every_forward_phase(world):
     case = world.case()
+    case_transition(actor=world.user("counsellor"), case_id=case.pk, action="start_counselling")
+    case = ready_case(world)  # registration needs the phase-1 records (registration/tests)
     steps = [
-        ("counsellor", "niamey", "start_counselling"),
         ("counsellor", "niamey", "register"),
         ("movement_officer", "niamey", "start_pre_departure"),
         ("movement_officer", "niamey", "book_travel"),

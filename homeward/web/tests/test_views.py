@@ -12,6 +12,7 @@ from homeward.audit.models import AuditAction, AuditEvent
 from homeward.cases.models import Case, CaseEvent, Phase, VulnerabilityFlag
 from homeward.people.models import Person
 from homeward.programmes.models import ReturnScheme
+from homeward.registration.tests.helpers import ready_case
 from homeward.testing.factories import TEST_PASSWORD, make_case, make_person
 
 pytestmark = pytest.mark.django_db
@@ -339,7 +340,7 @@ def _submit_buttons(body: str) -> dict:
 
 
 def test_irreversible_steps_ask_for_a_confirmation(client, world):
-    case = world.case(phase=Phase.COUNSELLING)
+    case = ready_case(world)
     body = login(client, world.user("counsellor")).get(detail_url(case)).content.decode()
     buttons = _submit_buttons(body)
     assert "data-confirm" not in buttons["register"]
