@@ -46,6 +46,9 @@ class Person(BaseModel):
     # and a folded copy of every stored spelling for search.
     display_name = models.CharField(_("name"), max_length=301, editable=False, default="")
     search_text = models.TextField(editable=False, default="")
+    # R-DUP-1: names, document numbers and nationalities as duplicate detection reads them
+    # (people.matchkeys.profile_data), kept with the blocking keys by the people service.
+    match_profile = models.JSONField(editable=False, default=dict)
 
     class Meta:
         verbose_name = _("person")
@@ -181,3 +184,35 @@ class HouseholdMember(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class PersonMatchKey(models.Model):
+    """R-DUP-1: one blocking key of a person (people.matchkeys.stored_keys): name codes with
+    the year or date of birth, or a document number. Duplicate detection looks candidates up
+    by key instead of scanning people."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="match_keys")
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "person"], name="person_match_key")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class MatchToken(models.Model):
+    """R-DUP-1: the vocabulary of name codes, each under itself and its one- or two-letter
+    deletions (people.matchkeys.deletions), so a misspelt name finds the stored codes close
+    to it. Rows are only added; a code no one carries any more is harmless."""
+
+    variant = models.CharField(max_length=20)
+    code = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "code"], name="unique_match_token")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant} → {self.code}"

@@ -15,6 +15,7 @@ from homeward.core.concurrency import check_version
 from homeward.core.errors import NotFound, PermissionDenied, ValidationFailed, parse_uuid
 from homeward.core.text import fold
 
+from .matchkeys import refresh_match_keys
 from .models import Contact, HouseholdMember, IdentityDocument, Person, PersonLanguage, PersonName
 from .selectors import person_offices
 from .validation import normalise_phone
@@ -227,6 +228,8 @@ def refresh_search_text(person: Person) -> None:
     )
     # Cases carry a copy so that case search needs no join.
     person.cases.update(search_text=person.search_text)
+    # R-DUP-1: names, birth data, documents and nationalities as duplicate detection reads them.
+    refresh_match_keys(person, names)
 
 
 def _snapshot(person: Person) -> dict:

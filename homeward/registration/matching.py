@@ -1,0 +1,349 @@
+"""R-DUP-1: how alike two people's records are (pure: no database).
+
+Each piece of evidence adds to a log-odds that the two records are the same person:
+
+- names: every stored spelling of one against every spelling of the other, word by word in
+  any order (given and family names swapped, middle names missing), comparing folded words,
+  transliteration skeletons and consonant codes (`homeward.people.matchkeys`), metaphone
+  keys and edit distances (rapidfuzz), so that spelling variants and one or two typos stay
+  close while different names (Mohamed / Mamadou) do not;
+- date of birth: the same date, day and month swapped, the same year (one side entered as
+  1 January, the usual stand-in for an unknown day), or an estimated age within two years;
+  clearly different dates count against;
+- nationality (shared or disjoint), sex (different counts against), document numbers
+  (the same number is almost decisive).
+
+`rank` turns log-odds into a 0..1 score, discounting evidence many candidates share: a
+common name with only an approximate age ("Mamadou Diallo, about 30") fits dozens of people
+in a large register, and none of them is then a *likely* match.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.utils.translation import gettext as _
+from jellyfish import metaphone
+from rapidfuzz.distance import Indel, Levenshtein
+
+from homeward.people.matchkeys import (
+    Spelling,
+    Word,
+    birth_year,
+    document_key,
+    spellings,
+)
+
+LIKELY_THRESHOLD = 0.8
+# Candidates below this score are not worth showing.
+POSSIBLE_THRESHOLD = 0.3
+
+PRIOR = -3.0  # log-odds before any evidence
+# A name at least this alike is a spelling variant of the same name.
+VARIANT_NAME = 0.85
+SIMILAR_NAME = 0.75
+# The least log-odds of two records sharing a document number (a likely match).
+DOCUMENT_FLOOR = 3.0
+# Evidence within this much of a candidate's counts as "as good" when discounting ties.
+TIE_MARGIN = 1.0
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What matching compares of one person."""
+
+    spellings: tuple[Spelling, ...]
+    sex: str = ""
+    date_of_birth: datetime.date | None = None
+    birth_year: int | None = None
+    estimated: bool = False
+    nationalities: frozenset[str] = frozenset()
+    documents: frozenset[str] = frozenset()
+
+
+def profile(
+    *,
+    names,
+    sex: str = "",
+    date_of_birth: datetime.date | None = None,
+    estimated_age: int | None = None,
+    estimated_on: datetime.date | None = None,
+    nationalities=(),
+    documents=(),
+) -> Profile:
+    """A profile from plain values; names are (given, family, script) or (given, family)."""
+    rows = [(n[0], n[1], n[2] if len(n) > 2 else "Latn") for n in names]
+    return Profile(
+        spellings=spellings(rows),
+        sex=sex or "",
+        date_of_birth=date_of_birth,
+        birth_year=birth_year(date_of_birth, estimated_age, estimated_on),
+        estimated=date_of_birth is None,
+        nationalities=frozenset(c.upper() for c in nationalities),
+        documents=frozenset(k for k in map(document_key, documents) if k),
+    )
+
+
+# --- Names ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=65536)
+def _metaphone(folded: str) -> str:
+    return metaphone(folded)
+
+
+@lru_cache(maxsize=262144)
+def word_similarity(a: Word, b: Word, arabic: bool = False) -> float:
+    """0..1: how alike two words of a name are, across spellings and small typos."""
+    if a.skeleton == b.skeleton:
+        return 1.0
+    if arabic:
+        # Short vowels are not written in Arabic: compare consonants only.
+        return min(Levenshtein.normalized_similarity(a.code, b.code), 0.95)
+    similarity = max(
+        Levenshtein.normalized_similarity(a.skeleton, b.skeleton),
+        Indel.normalized_similarity(a.folded, b.folded),
+    )
+    if similarity >= 0.6 and a.code == b.code and len(a.code) >= 3:
+        similarity = max(similarity, 0.92)
+    if min(len(a.folded), len(b.folded)) >= 4 and _metaphone(a.folded) == _metaphone(b.folded):
+        similarity = max(similarity, 0.9)
+    return similarity
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    similarity: float
+    query: Spelling | None = None
+    other: Spelling | None = None
+    swapped: bool = False  # given names of one matched the family name of the other
+
+
+def spelling_similarity(a: Spelling, b: Spelling) -> NameMatch:
+    """Words paired greedily, best first, in any order; missing words cost a little."""
+    arabic = a.from_arabic or b.from_arabic
+    pairs = sorted(
+        (
+            (word_similarity(x, y, arabic), i, j)
+            for i, x in enumerate(a.words)
+            for j, y in enumerate(b.words)
+        ),
+        reverse=True,
+    )
+    used_a, used_b = set(), set()
+    total = weight = 0.0
+    weakest = 1.0
+    crossed = straight = 0
+    for similarity, i, j in pairs:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        x, y = a.words[i], b.words[j]
+        w = (len(x.skeleton) + len(y.skeleton)) / 2
+        total += similarity * w
+        weight += w
+        weakest = min(weakest, similarity)
+        if similarity >= SIMILAR_NAME:
+            if x.given == y.given:
+                straight += 1
+            else:
+                crossed += 1
+    if not weight:
+        return NameMatch(0.0)
+    # The weakest pair weighs in: one name alike (Diallo) does not make up for another that
+    # is not (Mamadou / Modou).
+    aligned = 0.6 * total / weight + 0.4 * weakest
+    missing = max(len(a.words), len(b.words)) - len(used_a)
+    aligned *= 1 - 0.04 * missing
+    # Words split or joined differently ("Abdoul Karim" / "Abdoulkarim").
+    joined_a = "".join(w.skeleton for w in a.words)
+    joined = max(
+        Levenshtein.normalized_similarity(joined_a, "".join(w.skeleton for w in b.words)),
+        Levenshtein.normalized_similarity(joined_a, "".join(w.skeleton for w in b.words[::-1])),
+    )
+    if arabic:
+        joined = min(joined, 0.9)
+    return NameMatch(max(aligned, joined * 0.97), a, b, swapped=crossed > straight)
+
+
+def name_similarity(a: Profile, b: Profile) -> NameMatch:
+    best = NameMatch(0.0)
+    for x in a.spellings:
+        for y in b.spellings:
+            found = spelling_similarity(x, y)
+            if found.similarity > best.similarity or (
+                found.similarity == best.similarity and best.swapped and not found.swapped
+            ):
+                best = found
+    return best
+
+
+# Log-odds for a name similarity, interpolated between these points.
+_NAME_CURVE = (
+    (0.0, -8.0),
+    (0.6, -6.0),
+    (0.7, -3.0),
+    (0.8, 0.0),
+    (0.88, 2.5),
+    (0.95, 4.0),
+    (1.0, 4.5),
+)
+
+
+def _name_weight(similarity: float) -> float:
+    for (x0, y0), (x1, y1) in zip(_NAME_CURVE, _NAME_CURVE[1:], strict=False):
+        if similarity <= x1:
+            return y0 + (y1 - y0) * (similarity - x0) / (x1 - x0)
+    return _NAME_CURVE[-1][1]
+
+
+def _name_reason(match: NameMatch) -> str:
+    if match.query is None or match.similarity < SIMILAR_NAME:
+        return ""
+    ours, theirs = match.query.display, match.other.display
+    same_words = sorted(w.folded for w in match.query.words) == sorted(
+        w.folded for w in match.other.words
+    )
+    if same_words and not match.swapped:
+        return _("Same name")
+    if same_words:
+        return _("Same name, given and family names swapped (%(ours)s / %(theirs)s)") % {
+            "ours": ours,
+            "theirs": theirs,
+        }
+    if match.similarity >= VARIANT_NAME:
+        if match.swapped:
+            return _(
+                "Name matches another spelling, given and family names swapped "
+                "(%(ours)s / %(theirs)s)"
+            ) % {"ours": ours, "theirs": theirs}
+        return _("Name matches another spelling (%(ours)s / %(theirs)s)") % {
+            "ours": ours,
+            "theirs": theirs,
+        }
+    return _("Similar name (%(ours)s / %(theirs)s)") % {"ours": ours, "theirs": theirs}
+
+
+# --- Birth ---------------------------------------------------------------------------
+
+
+def _year_only(day: datetime.date) -> bool:
+    """1 January: how a date of birth is entered when only the year is known."""
+    return day.month == 1 and day.day == 1
+
+
+def birth_evidence(a: Profile, b: Profile) -> tuple[float, str, bool]:
+    """(log-odds, reason, decisive) for the dates of birth or estimated ages."""
+    x, y = a.date_of_birth, b.date_of_birth
+    if x is not None and y is not None:
+        if x == y:
+            if _year_only(x):
+                return 2.0, _("Same year of birth"), False
+            return 4.5, _("Same date of birth"), True
+        if x.year == y.year and x.day == y.month and x.month == y.day:
+            return 3.0, _("Date of birth with day and month swapped"), True
+        if x.year == y.year:
+            if _year_only(x) or _year_only(y):
+                return 1.5, _("Same year of birth"), False
+            if x.month == y.month:
+                return 0.5, _("Same year of birth"), False
+            return -0.5, "", False
+        if abs(x.year - y.year) == 1 and (x.month, x.day) == (y.month, y.day):
+            return 1.0, "", False
+        return (-2.0 if abs(x.year - y.year) <= 2 else -5.0), "", False
+    if a.birth_year is None or b.birth_year is None:
+        return 0.0, "", False
+    gap = abs(a.birth_year - b.birth_year)
+    if gap <= 1:
+        return 1.5, _("Age matches the estimated age"), False
+    if gap <= 2:
+        return 1.0, _("Age matches the estimated age"), False
+    if gap <= 4:
+        return -1.5, "", False
+    return -4.0, "", False
+
+
+# --- Whole records -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    log_odds: float
+    reasons: tuple[str, ...]
+    name: float
+    decisive: bool  # a shared date of birth or document beyond the name
+
+
+def compare(a: Profile, b: Profile) -> Comparison:
+    """How alike two records are, with the reasons a person would give."""
+    name = name_similarity(a, b)
+    log_odds = PRIOR + _name_weight(name.similarity)
+    reasons = []
+    if reason := _name_reason(name):
+        reasons.append(reason)
+    birth, reason, decisive = birth_evidence(a, b)
+    log_odds += birth
+    if reason:
+        reasons.append(reason)
+    if a.nationalities and b.nationalities:
+        if a.nationalities & b.nationalities:
+            log_odds += 0.8
+            reasons.append(_("Same nationality"))
+        else:
+            log_odds -= 3.0
+    if a.sex in ("F", "M") and b.sex in ("F", "M") and a.sex != b.sex:
+        log_odds -= 3.0
+    if a.documents & b.documents:
+        # Decisive on its own: a shared number under other names is worth a decision too.
+        log_odds = max(log_odds + 10.0, DOCUMENT_FLOOR)
+        decisive = True
+        reasons.append(_("Same document number"))
+    return Comparison(log_odds, tuple(reasons), name.similarity, decisive)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    key: object
+    score: float
+    reasons: tuple[str, ...]
+    likely: bool
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-max(min(x, 50.0), -50.0)))
+
+
+def rank(query: Profile, candidates, *, limit: int = 5) -> list[Ranked]:
+    """The best `limit` of (key, profile) candidates, best first, scored 0..1.
+
+    A candidate's evidence is discounted by the number of candidates with evidence about as
+    strong: when many people fit equally well, none of them is likely to be the one."""
+    compared = [(key, compare(query, other)) for key, other in candidates]
+    odds = sorted((c.log_odds for _key, c in compared), reverse=True)
+    ranked = []
+    for key, comparison in compared:
+        alike = _count_at_least(odds, comparison.log_odds - TIE_MARGIN)
+        reasons = comparison.reasons
+        if alike > 2 and not comparison.decisive:
+            reasons = (
+                *reasons,
+                _("Common name: %(count)d other records fit about as well") % {"count": alike - 1},
+            )
+        score = _sigmoid(comparison.log_odds - math.log(alike))
+        if score >= POSSIBLE_THRESHOLD:
+            ranked.append(Ranked(key, score, reasons, score >= LIKELY_THRESHOLD))
+    ranked.sort(key=lambda r: r.score, reverse=True)
+    return ranked[:limit]
+
+
+def _count_at_least(descending: list[float], floor: float) -> int:
+    low, high = 0, len(descending)
+    while low < high:
+        middle = (low + high) // 2
+        if descending[middle] >= floor:
+            low = middle + 1
+        else:
+            high = middle
+    return max(low, 1)
