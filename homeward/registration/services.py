@@ -457,6 +457,23 @@ def referral_update(*, actor, referral_id, version: int | None, data: dict) -> R
     return referral
 
 
+def registration_viewed(
+    *, actor, case: Case, summary, restricted_group: str = "", ip_address: str | None = None
+) -> None:
+    """R-DAT-3: record that the actor read a phase-1 record of the case (`summary` says
+    which); reads of a sensitive group's record carry that group (R-VOT-3)."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        obj=case,
+        offices=case.office_ids,
+        case_reference=case.reference,
+        summary=summary,
+        ip_address=ip_address,
+        restricted_group=restricted_group,
+    )
+
+
 def age_on(person, day: datetime.date) -> int | None:
     """Age in whole years from the date of birth, or from the estimated age as it grows."""
     if person.date_of_birth:
