@@ -117,6 +117,7 @@ def _fonts(objects, resources: bytes) -> dict[bytes, dict[bytes, str]]:
     return fonts
 
 
+_NUMBER = re.compile(rb"[-+.\d]+")
 _TOKEN = re.compile(
     rb"<([0-9a-fA-F\s]*)>|\((?:\\.|[^\\)])*\)|\[|\]|/[^\s/<>\[\]()]+|[^\s/<>\[\]()]+"
 )
@@ -139,9 +140,7 @@ def _page_lines(content: bytes, fonts) -> list[tuple[float, list[str]]]:
         token = match.group(0)
         if match.group(1) is not None:
             operands.append(_glyphs(match.group(1), cmap))
-        elif token in (b"[", b"]") or token.startswith(b"/") or token.startswith(b"("):
-            operands.append(token)
-        elif re.fullmatch(rb"[-+.\d]+", token):
+        elif token in (b"[", b"]") or token[:1] in (b"/", b"(") or _NUMBER.fullmatch(token):
             operands.append(token)
         else:
             if token == b"Tf" and len(operands) >= 2:
