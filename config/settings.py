@@ -209,6 +209,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "DEFAULT_GENERATOR_CLASS": "homeward.api.schema.SchemaGenerator",
+    # One schema name per choice set that several fields (or field names) share.
+    "ENUM_NAME_OVERRIDES": {
+        "VulnerabilityCategoryEnum": "homeward.cases.models.VulnerabilityCategory",
+        "SessionKindEnum": "homeward.registration.models.SessionKind",
+        "AsylumOutcomeEnum": "homeward.registration.models.AsylumOutcome",
+        "ProtectionOutcomeEnum": "homeward.registration.models.ProtectionOutcome",
+    },
 }
 
 MAILERS = {

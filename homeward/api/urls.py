@@ -7,6 +7,10 @@ from homeward.accounts.apis import OfficeListApi
 from homeward.cases.apis import CaseDetailApi, CaseListCreateApi, CaseTransitionApi
 from homeward.people.apis import PersonDetailApi, PersonListCreateApi
 from homeward.programmes.apis import ProgrammeListApi
+from homeward.registration import apis as registration
+from homeward.registration import apis_duplicates as duplicates
+from homeward.registration import apis_procedures as procedures
+from homeward.registration import apis_screening as screening
 
 from .auth import TokenCreateApi
 from .docs import api_docs
@@ -27,6 +31,78 @@ v1 = [
         "cases/<str:reference>/transitions/",
         CaseTransitionApi.as_view(),
         name="case-transition",
+    ),
+    path(
+        "cases/<str:reference>/registration/",
+        registration.RegistrationApi.as_view(),
+        name="case-registration",
+    ),
+    path(
+        "cases/<str:reference>/counselling-sessions/",
+        registration.SessionListCreateApi.as_view(),
+        name="case-counselling-sessions",
+    ),
+    path(
+        "cases/<str:reference>/profile/",
+        registration.ProfileApi.as_view(),
+        name="case-profile",
+    ),
+    path(
+        "cases/<str:reference>/asylum-referrals/",
+        registration.AsylumReferralListCreateApi.as_view(),
+        name="case-asylum-referrals",
+    ),
+    path(
+        "asylum-referrals/<str:referral_id>/decision/",
+        registration.AsylumDecisionApi.as_view(),
+        name="asylum-referral-decision",
+    ),
+    path(
+        "cases/<str:reference>/screenings/",
+        screening.ScreeningListCreateApi.as_view(),
+        name="case-screenings",
+    ),
+    path(
+        "cases/<str:reference>/other-vulnerabilities/",
+        screening.OtherVulnerabilityListApi.as_view(),
+        name="case-other-vulnerabilities",
+    ),
+    path(
+        "cases/<str:reference>/referrals/",
+        screening.ReferralListApi.as_view(),
+        name="case-referrals",
+    ),
+    path("referrals/<str:referral_id>/", screening.ReferralUpdateApi.as_view(), name="referral"),
+    path("cases/<str:reference>/health/", procedures.HealthApi.as_view(), name="case-health"),
+    path(
+        "cases/<str:reference>/child-protection/",
+        procedures.ChildProtectionApi.as_view(),
+        name="case-child-protection",
+    ),
+    path(
+        "cases/<str:reference>/protection/",
+        procedures.ProtectionApi.as_view(),
+        name="case-protection",
+    ),
+    path(
+        "cases/<str:reference>/guardians/",
+        procedures.GuardianListCreateApi.as_view(),
+        name="case-guardians",
+    ),
+    path(
+        "guardians/<str:guardian_id>/confirm-identity/",
+        procedures.GuardianConfirmIdentityApi.as_view(),
+        name="guardian-confirm-identity",
+    ),
+    path(
+        "cases/<str:reference>/duplicates/",
+        duplicates.DuplicatesApi.as_view(),
+        name="case-duplicates",
+    ),
+    path(
+        "cases/<str:reference>/duplicates/decisions/",
+        duplicates.DuplicateDecisionApi.as_view(),
+        name="case-duplicate-decisions",
     ),
 ]
 
