@@ -530,3 +530,97 @@ def test_every_unmet_reason_is_listed_at_once(world):
     case = world.case(phase=Phase.COUNSELLING)
     reasons = blocked_reasons(world, case)
     assert len(reasons) >= 4
+
+
+# --- R-DUP-1 ------------------------------------------------------------------------------
+
+
+def earlier_registration(world, case):
+    """Someone registered before in another office under a transliterated spelling, with the
+    same date of birth, who already returned under the same programme."""
+    from homeward.testing.factories import make_case, make_person
+
+    person = case.person
+    name = person.names.first()
+    earlier = make_person(
+        world.rabat,
+        given=name.given_names.replace("Aïssatou", "Aissatou"),
+        family=name.family_name,
+        date_of_birth=person.date_of_birth,
+    )
+    return make_case(
+        person=earlier,
+        programme=case.programme,
+        host=world.rabat,
+        origin=world.dakar,
+        phase=Phase.ARRIVED,
+    )
+
+
+def test_r_dup_1_registration_needs_a_current_check_and_a_decision_on_each_likely_match(world):
+    from homeward.registration.duplicate_services import duplicate_decide, duplicates_check
+
+    case = ready_case(world)
+    earlier = earlier_registration(world, case)
+    counsellor = world.user("counsellor")
+    case.person.save()  # the person changed after the check
+    assert any("Run the duplicate check" in r for r in blocked_reasons(world, case))
+    check = duplicates_check(actor=counsellor, case_id=case.pk)
+    match = next(c for c in check.candidates if c["person_id"] == str(earlier.person_id))
+    assert match["likely"]
+    assert any(p["same_programme"] and p["received_avrr"] for p in match["prior_cases"])
+    assert any("likely duplicate" in r for r in blocked_reasons(world, case))
+    with pytest.raises(ValidationFailed) as exc:
+        duplicate_decide(
+            actor=counsellor,
+            case_id=case.pk,
+            candidate_id=earlier.person_id,
+            verdict="continue",
+            justification=" ",
+        )
+    assert "justification" in exc.value.field_errors
+    duplicate_decide(
+        actor=counsellor,
+        case_id=case.pk,
+        candidate_id=earlier.person_id,
+        verdict="refuse",
+        justification="Returned in 2025 under this programme.",
+    )
+    assert any("Renewed assistance refused" in r for r in blocked_reasons(world, case))
+    duplicate_decide(
+        actor=counsellor,
+        case_id=case.pk,
+        candidate_id=earlier.person_id,
+        verdict="continue",
+        justification="Family emergency: programme manager approved renewed assistance.",
+    )
+    assert register(world, case).phase == Phase.REGISTERED
+
+
+def test_r_dup_1_decisions_only_on_listed_candidates_and_by_allowed_roles(world):
+    import datetime
+
+    from homeward.core.errors import PermissionDenied
+    from homeward.registration.duplicate_services import duplicate_decide, duplicates_check
+    from homeward.testing.factories import make_person
+
+    case = ready_case(world)
+    stranger = make_person(world.niamey, "Kofi", "Mensah", date_of_birth=datetime.date(1970, 1, 1))
+    duplicates_check(actor=world.user("counsellor"), case_id=case.pk)
+    with pytest.raises(ValidationFailed) as exc:
+        duplicate_decide(
+            actor=world.user("counsellor"),
+            case_id=case.pk,
+            candidate_id=stranger.pk,
+            verdict="not_same",
+            justification="x",
+        )
+    assert "candidate" in exc.value.field_errors
+    with pytest.raises(PermissionDenied):
+        duplicate_decide(
+            actor=world.user("movement_officer"),
+            case_id=case.pk,
+            candidate_id=stranger.pk,
+            verdict="not_same",
+            justification="x",
+        )

@@ -18,7 +18,7 @@ from homeward.cases.policies import writable_groups_for_case
 from homeward.cases.selectors import case_get_for, transition_options
 from homeward.cases.services import case_viewed
 from homeward.core.errors import PermissionDenied, ValidationFailed, VersionConflict
-from homeward.registration import procedures, services
+from homeward.registration import duplicate_services, procedures, services
 from homeward.registration.checklist import load_facts, registration_checklist
 from homeward.registration.models import (
     AsylumReferral,
@@ -393,8 +393,6 @@ def referral_edit(request, reference: str, referral_id):
 @private_page
 @maps_errors
 def duplicates_page(request, reference: str):
-    from homeward.registration import duplicate_services
-
     case = _case(request, reference)
     if request.method == "POST":
         duplicate_services.duplicates_check(actor=request.user, case_id=case.pk)
@@ -422,8 +420,6 @@ def duplicates_page(request, reference: str):
 @private_page
 @maps_errors
 def duplicate_decide(request, reference: str):
-    from homeward.registration import duplicate_services
-
     case = _case(request, reference)
     form = DuplicateDecisionForm(request.POST)
     if form.is_valid():
