@@ -19,6 +19,7 @@ from homeward.accounts.roles import FieldGroup, Perm
 from homeward.cases import workflow
 from homeward.cases.models import Case
 from homeward.cases.policies import can_run_transition, can_view_case, readable_groups_for_case
+from homeward.cases.selectors import case_facts
 from homeward.core.errors import NotFound, parse_uuid
 
 from .checklist import Item, registration_checklist
@@ -81,17 +82,15 @@ class RegistrationStatus:
 
 def registration_status_for(actor, case: Case) -> RegistrationStatus:
     """R-VOL-1, R-VUL-1, R-DUP-1 and the special procedures: the checklist worded for the
-    actor (R-VOT-3) and whether they may register the case now."""
+    actor (R-VOT-3) and whether they may register the case now. Only when the checklist is
+    clear are the workflow's own guards asked (every app's requirements, as `register` does)."""
     _visible(actor, case)
     items = registration_checklist(actor, case)
     register = next(t for t in workflow.TRANSITIONS if t.name == "register")
-    facts = workflow.CaseFacts(
-        phase=case.phase,
-        scheme=case.scheme,
-        requirements={"register": tuple(r for item in items for r in item.reasons)},
-    )
-    can_register = can_run_transition(actor, case, register) and not workflow.blocking_reasons(
-        register, facts
+    can_register = (
+        all(item.done for item in items)
+        and can_run_transition(actor, case, register)
+        and not workflow.blocking_reasons(register, case_facts(case, actor))
     )
     return RegistrationStatus(items=items, can_register=can_register)
 

@@ -898,3 +898,14 @@ def test_reads_take_a_bounded_number_of_queries(
     client = as_(world, role)
     with django_assert_max_num_queries(most):
         assert client.get(url(case, part)).status_code == 200
+
+
+def test_checklist_of_a_registrable_case_takes_a_bounded_number_of_queries(
+    world, django_assert_max_num_queries
+):
+    """A clear checklist asks the workflow's guards too (every app's requirements), from
+    the same facts."""
+    case = ready_case(world, categories=["elderly", "disability"])
+    client = as_(world, "counsellor")
+    with django_assert_max_num_queries(30):
+        assert client.get(url(case, "registration")).json()["can_register"] is True
