@@ -223,10 +223,11 @@ def document_record(
     The file is written only once everything is valid, inside a transaction that must be the
     outermost one (`durable`): if the row, the audit line or the commit fails, the file is
     removed again, so there is never a file without its record nor a record without its file.
+    A recorded signature writes no file and may join the caller's transaction.
     """
     written: list[str] = []
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic(durable=upload is not None):
             return _document_record(actor, case_id, data, upload, signed_in_presence, written)
     except BaseException:
         for storage_name in written:

@@ -19,7 +19,7 @@ from homeward.cases.services import (
 from homeward.people.services import person_create
 from homeward.programmes.models import PARA_SCHEMES, ReturnScheme
 
-from . import synth
+from . import phase_one, synth
 from .reference import DEMO_USERS, STAFF_USERS, Reference
 
 HOST_WEIGHTS = {"NIA": 40, "AGZ": 20, "RAB": 25, "BER": 15}
@@ -116,13 +116,18 @@ def _seed_case(reference, team, rng, plan: Plan, draft=None, host_code=None, fla
         assigned_to=team.with_perm(first_handler, [office.pk]),
         intended_return_area=rng.choice(areas) if rng.random() < 0.85 else None,
     )
-    _record_flags(team, case, synth.draw_flags(rng, share=0.3) if flags is None else flags)
+    flags = synth.draw_flags(rng, share=0.3) if flags is None else flags
+    _record_flags(team, case, flags)
     for step in synth.path_to(rng, plan.target, plan.scheme):
+        if step.action == "register":
+            phase_one.complete_phase_one(team, case, rng, flags)
         transition = workflow.BY_NAME[step.action]
         actor = team.with_perm(transition.permission, case.office_ids)
         case = case_transition(actor=actor, case_id=case.pk, action=step.action, reason=step.reason)
         if step.action == "confirm_arrival":
             case = _hand_over_to_origin(team, case)
+    if case.phase == Phase.COUNSELLING and rng.random() < 0.6:
+        phase_one.counselling_started(team, case, rng)
     return case
 
 
