@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView
 
 from homeward.accounts.apis import OfficeListApi
 from homeward.cases.apis import CaseDetailApi, CaseListCreateApi, CaseTransitionApi
+from homeward.consent import apis as consent
+from homeward.documents import apis as documents
 from homeward.people.apis import PersonDetailApi, PersonListCreateApi
 from homeward.programmes.apis import ProgrammeListApi
 from homeward.registration import apis as registration
@@ -103,6 +105,34 @@ v1 = [
         "cases/<str:reference>/duplicates/decisions/",
         duplicates.DuplicateDecisionApi.as_view(),
         name="case-duplicate-decisions",
+    ),
+]
+
+v1 += [
+    path(
+        "cases/<str:reference>/consents/",
+        consent.ConsentListCreateApi.as_view(),
+        name="case-consents",
+    ),
+    path(
+        "consents/<str:consent_id>/withdraw/",
+        consent.ConsentWithdrawApi.as_view(),
+        name="consent-withdraw",
+    ),
+    path(
+        "cases/<str:reference>/documents/",
+        consent.SignedDocumentListCreateApi.as_view(),
+        name="case-documents",
+    ),
+    path(
+        "documents/<str:document_id>/download/",
+        consent.SignedDocumentDownloadApi.as_view(),
+        name="document-download",
+    ),
+    path(
+        "cases/<str:reference>/documents/declaration.pdf",
+        documents.DeclarationPdfApi.as_view(),
+        name="case-declaration-pdf",
     ),
 ]
 

@@ -10,6 +10,7 @@ import hashlib
 import io
 import os
 import secrets
+import threading
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -114,16 +115,33 @@ def _check_pdf(content: bytes) -> None:
         raise UploadRefused(_("This PDF file is incomplete or damaged."))
 
 
+# Pillow reads this switch from a module global, and WeasyPrint turns it on when imported
+# (it pads truncated images). Checks of uploads turn it off while they decode, under a lock.
+_PILLOW_SWITCH = threading.Lock()
+
+
 def _check_image(content: bytes, content_type: str) -> None:
-    from PIL import Image
+    from PIL import Image, ImageFile
 
     expected = {JPEG: "JPEG", PNG: "PNG"}[content_type]
+    with _PILLOW_SWITCH:
+        tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            _decode(Image, content, expected)
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
+
+
+def _decode(Image, content: bytes, expected: str) -> None:  # noqa: N803 (the PIL module)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(content)) as image:
                 if image.format != expected:
                     raise UploadRefused(_("This image file is damaged."))
+                image.verify()  # structure and checksums
+            with Image.open(io.BytesIO(content)) as image:
                 image.load()  # decodes every pixel: a truncated or corrupt file fails here
     except UploadRefused:
         raise

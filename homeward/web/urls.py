@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, auth, cases, people, registration, work
+from .views import audit, auth, cases, consent, people, registration, work
 
 app_name = "web"
 
@@ -82,6 +82,32 @@ urlpatterns = [
         "cases/<str:reference>/registration/duplicates/decide/",
         registration.duplicate_decide,
         name="duplicate_decide",
+    ),
+    path("cases/<str:reference>/consent/", consent.consent_page, name="case_consent"),
+    path(
+        "cases/<str:reference>/consent/record/",
+        consent.consent_record_view,
+        name="case_consent_record",
+    ),
+    path(
+        "cases/<str:reference>/consent/<uuid:consent_id>/withdraw/",
+        consent.consent_withdraw_view,
+        name="case_consent_withdraw",
+    ),
+    path(
+        "cases/<str:reference>/documents/record/",
+        consent.document_record_view,
+        name="case_document_record",
+    ),
+    path(
+        "cases/<str:reference>/documents/<uuid:document_id>/download/",
+        consent.document_download_view,
+        name="case_document_download",
+    ),
+    path(
+        "cases/<str:reference>/documents/declaration.pdf",
+        consent.declaration_pdf_view,
+        name="case_declaration_pdf",
     ),
     path("people/", people.person_list, name="person_list"),
     path("people/new/", people.person_create_view, name="person_create"),

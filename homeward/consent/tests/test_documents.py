@@ -141,6 +141,22 @@ def test_damaged_image_and_incomplete_pdf_are_refused(world, private_dir):
     assert stored_files(private_dir) == []
 
 
+def test_damaged_image_is_refused_even_where_weasyprint_tolerates_them(world, private_dir):
+    """WeasyPrint switches Pillow to pad truncated images; upload checks must not."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    case = speaks(world.case(), "fr")
+    for fmt in ("PNG", "JPEG"):
+        truncated = image_bytes(fmt, size=(64, 64))[:-40]
+        with pytest.raises(ValidationFailed) as excinfo:
+            record(world, case, file=upload("scan", truncated, "image/png"))
+        assert "damaged" in excinfo.value.field_errors["file"][0]
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # left as it was
+    assert stored_files(private_dir) == []
+
+
 def test_too_large_file_is_refused(world, settings, private_dir):
     settings.HOMEWARD_MAX_UPLOAD_BYTES = 100
     case = speaks(world.case(), "fr")
