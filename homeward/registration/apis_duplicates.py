@@ -4,6 +4,7 @@ The services are imported where they are called: `duplicate_services` loads the 
 code, which only the two writes need.
 """
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 
 from homeward.cases.apis import INVALID, NOT_FOUND, REFERENCE, UserRefSerializer
 from homeward.cases.models import Case
+from homeward.core.errors import PermissionDenied
 
 from .apis import FORBIDDEN, viewed
 from .models import DuplicateDecision, DuplicateVerdict
@@ -117,11 +119,13 @@ class DuplicatesApi(APIView):
         operation_id="duplicates_retrieve",
         summary="The latest duplicate check of a case and the decisions on its matches",
         parameters=[REFERENCE],
-        responses={200: DuplicatesSerializer, 404: NOT_FOUND},
+        responses={200: DuplicatesSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def get(self, request, reference):
         """R-DUP-1: every `likely` candidate needs a decision before registration."""
         case = case_for(request.user, reference=reference)
+        if not can_decide_duplicates(request.user, case):
+            raise PermissionDenied(_("Your role does not allow this action on this case."))
         body = _duplicates(request, case)
         viewed(request, case, gettext_lazy("Duplicate check viewed"))
         return Response(DuplicatesSerializer(body).data)

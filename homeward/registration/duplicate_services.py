@@ -29,8 +29,9 @@ def _jsonable(candidate) -> dict:
 
 @transaction.atomic
 def duplicates_check(*, actor, case_id) -> DuplicateCheck:
-    """R-DUP-1: search all people for earlier registrations of this case's person."""
-    case = locked_case(actor, case_id, Perm.CASE_VIEW)
+    """R-DUP-1: search all people for earlier registrations of this case's person. The
+    candidates are other people's data, so only the roles that decide on them see them."""
+    case = locked_case(actor, case_id, Perm.DUPLICATE_DECIDE)
     found = duplicates.find_candidates(case.person, programme=case.programme)
     check = DuplicateCheck.objects.create(
         case=case, checked_by=actor, candidates=[_jsonable(c) for c in found]

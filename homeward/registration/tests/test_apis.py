@@ -842,7 +842,9 @@ def test_r_dup_1_duplicates_forbidden_and_invisible(world):
     case, earlier = case_with_candidate(world)
     body = {"candidate": str(earlier.pk), "verdict": "not_same", "justification": "x"}
     mover = as_(world, "movement_officer")
-    assert mover.get(url(case, "duplicates")).json()["can_decide"] is False
+    # Candidates are other people's data: roles that do not decide do not see them.
+    assert mover.get(url(case, "duplicates")).status_code == 403
+    assert mover.post(url(case, "duplicates")).status_code == 403
     assert mover.post(url(case, "duplicates/decisions"), body, format="json").status_code == 403
     assert_other_office_gets_404(world, case, "duplicates")
     assert_other_office_gets_404(world, case, "duplicates", "post")

@@ -394,6 +394,8 @@ def referral_edit(request, reference: str, referral_id):
 @maps_errors
 def duplicates_page(request, reference: str):
     case = _case(request, reference)
+    if Perm.DUPLICATE_DECIDE not in access_for(request.user).perms_at(case.office_ids):
+        raise PermissionDenied(_("Your role does not allow this action on this case."))
     if request.method == "POST":
         duplicate_services.duplicates_check(actor=request.user, case_id=case.pk)
         messages.success(request, _("Duplicate check run."))
