@@ -136,6 +136,14 @@ def _validate_health(record: HealthAssessment, errors: dict) -> None:
         errors["relocation_area"] = [_("Choose the area the migrant will relocate to.")]
     if record.decision != HealthDecision.RELOCATE:
         record.relocation_area = None
+    _in_origin_country(record, "relocation_area", errors)
+
+
+def _in_origin_country(record, field: str, errors: dict) -> None:
+    """A return area lies in the country the case returns to."""
+    area = getattr(record, field)
+    if area is not None and area.country_id != record.case.origin_office.country_id:
+        errors.setdefault(field, []).append(_("Choose an area in the country of return."))
 
 
 # --- Unaccompanied or separated children (R-UMC-1) ----------------------------------------
@@ -198,6 +206,7 @@ def _validate_protection(record: ProtectionAssessment, errors: dict) -> None:
             errors["interviewed_on"] = [_("The screening interview comes before the outcome.")]
         if not record.risk_level:
             errors["risk_level"] = [_("Record the risk level before the outcome.")]
+    _in_origin_country(record, "community_of_choice", errors)
 
 
 def _decline_unsafe(actor, case: Case) -> None:

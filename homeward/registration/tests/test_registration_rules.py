@@ -499,6 +499,15 @@ def test_r_vot_2_victim_may_return_to_a_community_of_choice(world):
     )
     case.refresh_from_db()
     assert case.intended_return_area == chosen
+    abroad = AdminArea.objects.create(country_id="GN", code="GN-C", name="Conakry")
+    with pytest.raises(ValidationFailed) as exc:
+        procedures.protection_assessment_save(
+            actor=world.user("avm_focal_point"),
+            case_id=case.pk,
+            version=case.protection.version,
+            data={"community_of_choice": abroad},
+        )
+    assert "community_of_choice" in exc.value.field_errors
 
 
 def test_r_vot_3_protection_detail_only_for_avm_focal_points(world):
