@@ -134,6 +134,11 @@ v1 += [
         documents.DeclarationPdfApi.as_view(),
         name="case-declaration-pdf",
     ),
+    path(
+        "cases/<str:reference>/screenings/<str:screening_id>/form.pdf",
+        documents.ScreeningFormPdfApi.as_view(),
+        name="case-screening-form-pdf",
+    ),
 ]
 
 urlpatterns = [

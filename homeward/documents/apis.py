@@ -9,7 +9,7 @@ from homeward.cases.selectors import case_get_for
 from homeward.consent.apis import FORBIDDEN, attachment
 
 from .rendering import document_languages
-from .services import declaration_pdf
+from .services import declaration_pdf, screening_form_pdf
 
 LANGUAGE = OpenApiParameter(
     "language",
@@ -43,3 +43,38 @@ class DeclarationPdfApi(APIView):
         language = request.query_params.get("language", "")
         pdf = declaration_pdf(actor=request.user, case_id=case.pk, language=language)
         return attachment(pdf, "application/pdf", f"{case.reference}_declaration_{language}.pdf")
+
+
+class ScreeningFormPdfApi(APIView):
+    """GET prints a profile and vulnerability screening form (audited as an export)."""
+
+    @extend_schema(
+        operation_id="documents_screening_form_pdf",
+        summary="A profile and vulnerability screening form, as PDF",
+        parameters=[
+            REFERENCE,
+            OpenApiParameter(
+                "screening_id",
+                OpenApiTypes.UUID,
+                OpenApiParameter.PATH,
+                description="The screening's id.",
+            ),
+            LANGUAGE,
+        ],
+        responses={
+            (200, "application/pdf"): PDF,
+            400: INVALID,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request, reference, screening_id):
+        """The screening's date, stage and findings, with the migrant's profile. Only the
+        findings and referrals of field groups the user may read for the case are printed
+        (trafficking, GBV and medical findings reach only their readers)."""
+        case = case_get_for(request.user, reference=reference)
+        language = request.query_params.get("language", "")
+        pdf = screening_form_pdf(
+            actor=request.user, case_id=case.pk, screening_id=screening_id, language=language
+        )
+        return attachment(pdf, "application/pdf", f"{case.reference}_screening_{language}.pdf")

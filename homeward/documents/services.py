@@ -16,7 +16,7 @@ from homeward.cases.models import Case
 from homeward.cases.selectors import case_get_for
 from homeward.consent.catalogue import current_version
 from homeward.consent.models import DocumentKind
-from homeward.core.errors import PermissionDenied, ValidationFailed
+from homeward.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from .policies import can_print_documents
 from .rendering import document_languages, is_document_language, render_pdf
@@ -32,6 +32,49 @@ def declaration_pdf(*, actor, case_id, language: str) -> bytes:
         context["printed_by"] = actor.get_full_name() or actor.get_username()
         pdf = render_pdf("documents/declaration.html", context, language=language)
     _audit_export(actor, case, kind, language, gettext_lazy("Voluntary return declaration printed"))
+    return pdf
+
+
+def screening_form_pdf(*, actor, case_id, screening_id, language: str) -> bytes:
+    """R-VUL-1 / R-FRM-1: the profile and vulnerability screening form of one screening.
+    It prints only the findings and referrals of field groups the actor may read for the
+    case (R-VOT-3: trafficking, GBV and medical findings reach only their readers)."""
+    from homeward.registration.selectors import (
+        profile_for,
+        referrals_for,
+        screening_get_for,
+    )
+
+    case = _printable_case(actor, case_id, language)
+    screening = screening_get_for(actor, screening_id=screening_id)
+    if screening.case_id != case.pk:
+        raise NotFound(_("Screening not found."))
+    kind = DocumentKind.SCREENING_FORM
+    referrals = [r for r in referrals_for(actor, case) if r.screening_id == screening.pk]
+    profile = profile_for(actor, case)
+    with translation.override(language):
+        context = {
+            **case_context(case),
+            "form_version": current_version(kind),
+            "printed_by": actor.get_full_name() or actor.get_username(),
+            "screening": screening,
+            "screened_on": _date(screening.screened_on),
+            "screened_by": screening.screened_by.get_full_name()
+            or screening.screened_by.get_username(),
+            "findings": list(screening.readable_findings),
+            "referrals": referrals,
+            "profile": profile,
+            "left_home_on": _date(profile.left_home_on) if profile else "",
+        }
+        pdf = render_pdf("documents/screening.html", context, language=language)
+    _audit_export(
+        actor,
+        case,
+        kind,
+        language,
+        gettext_lazy("Screening form printed"),
+        changes={"screening": str(screening.pk)},
+    )
     return pdf
 
 

@@ -109,6 +109,11 @@ urlpatterns = [
         consent.declaration_pdf_view,
         name="case_declaration_pdf",
     ),
+    path(
+        "cases/<str:reference>/screenings/<uuid:screening_id>/form.pdf",
+        consent.screening_form_pdf_view,
+        name="case_screening_form_pdf",
+    ),
     path("people/", people.person_list, name="person_list"),
     path("people/new/", people.person_create_view, name="person_create"),
     path("people/<uuid:person_id>/edit/", people.person_edit_view, name="person_edit"),

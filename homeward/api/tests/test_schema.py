@@ -23,6 +23,15 @@ OPERATIONS = {
     ("/api/v1/cases/{reference}/", "get"),
     ("/api/v1/cases/{reference}/", "patch"),
     ("/api/v1/cases/{reference}/transitions/", "post"),
+    # consent and documents
+    ("/api/v1/cases/{reference}/consents/", "get"),
+    ("/api/v1/cases/{reference}/consents/", "post"),
+    ("/api/v1/consents/{consent_id}/withdraw/", "post"),
+    ("/api/v1/cases/{reference}/documents/", "get"),
+    ("/api/v1/cases/{reference}/documents/", "post"),
+    ("/api/v1/documents/{document_id}/download/", "get"),
+    ("/api/v1/cases/{reference}/documents/declaration.pdf", "get"),
+    ("/api/v1/cases/{reference}/screenings/{screening_id}/form.pdf", "get"),
     # registration (phase 1)
     ("/api/v1/cases/{reference}/registration/", "get"),
     ("/api/v1/cases/{reference}/counselling-sessions/", "get"),

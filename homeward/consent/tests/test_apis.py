@@ -233,3 +233,25 @@ def test_r_frm_1_declaration_pdf_api(world):
     )
     committee = client_for(world.user("committee_member", "dakar"))
     assert committee.get(url, {"language": "fr"}).status_code == 403
+
+
+def test_r_frm_1_screening_form_pdf_api(world):
+    from homeward.registration.models import Screening, ScreeningFinding
+
+    case = world.case()
+    screening = Screening.objects.create(
+        case=case,
+        stage="pre_departure",
+        screened_on=TODAY,
+        screened_by=world.user("counsellor"),
+        capacity="able",
+    )
+    ScreeningFinding.objects.create(screening=screening, category="trafficking", note="secret")
+    url = f"/api/v1/cases/{case.reference}/screenings/{screening.pk}/form.pdf"
+    response = client_for(world.user("counsellor")).get(url, {"language": "en"})
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert client_for(world.user("counsellor")).get(url, {"language": ""}).status_code == 400
+    missing = f"/api/v1/cases/{case.reference}/screenings/not-a-uuid/form.pdf"
+    assert client_for(world.user("counsellor")).get(missing, {"language": "en"}).status_code == 404

@@ -299,3 +299,25 @@ def test_page_query_count_does_not_grow_with_records(
     assert few == many
     with django_assert_max_num_queries(25):
         client.get(page_url(case))
+
+
+def test_screening_form_is_printed_from_the_page(client, world, case):
+    from homeward.registration.models import Screening, ScreeningFinding
+
+    screening = Screening.objects.create(
+        case=case,
+        stage="pre_departure",
+        screened_on=TODAY,
+        screened_by=world.user("counsellor"),
+        capacity="able",
+    )
+    ScreeningFinding.objects.create(screening=screening, category="disability")
+    client.force_login(world.user("counsellor"))
+    url = reverse("web:case_screening_form_pdf", args=[case.reference, screening.pk])
+    assert f"{url}?language=fr" in client.get(page_url(case)).content.decode()
+    response = client.get(url, {"language": "fr"})
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+    other = world.case()
+    wrong_case = reverse("web:case_screening_form_pdf", args=[other.reference, screening.pk])
+    assert client.get(wrong_case, {"language": "fr"}).status_code == 404

@@ -28,7 +28,8 @@ from homeward.consent.services import (
 from homeward.core.errors import PermissionDenied, ValidationFailed
 from homeward.documents.policies import can_print_documents
 from homeward.documents.rendering import document_languages
-from homeward.documents.services import declaration_pdf
+from homeward.documents.services import declaration_pdf, screening_form_pdf
+from homeward.registration.selectors import screenings_for
 
 from ..forms.consent import ConsentForm, SignedDocumentForm, WithdrawForm
 from ._common import client_ip, maps_errors, private_page, show_service_errors
@@ -83,6 +84,7 @@ def _render(
         }
         for consent in consents
     ]
+    can_print = can_print_documents(actor, case)
     print_languages = [
         {"code": code, "name": name, "understood": code in languages}
         for code, name in document_languages()
@@ -90,12 +92,13 @@ def _render(
     context = {
         "case": case,
         "person": case.person,
+        "screenings": screenings_for(actor, case) if can_print else [],
         "consents": rows,
         "documents": documents,
         "consent_form": _offered(consent_form, "purpose"),
         "document_form": _offered(document_form, "kind"),
         "can_record": can_record,
-        "can_print": can_print_documents(actor, case),
+        "can_print": can_print,
         "print_languages": print_languages,
         "languages": languages,
     }
@@ -212,3 +215,19 @@ def declaration_pdf_view(request, reference: str):
         messages.error(request, " ".join(exc.field_errors.get("language", [exc.message])))
         return redirect("web:case_consent", reference=case.reference)
     return attachment(pdf, "application/pdf", f"{case.reference}_declaration_{language}.pdf")
+
+
+@private_page
+@require_GET
+@maps_errors
+def screening_form_pdf_view(request, reference: str, screening_id):
+    case = case_get_for(request.user, reference=reference)
+    language = request.GET.get("language", "")
+    try:
+        pdf = screening_form_pdf(
+            actor=request.user, case_id=case.pk, screening_id=screening_id, language=language
+        )
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(exc.field_errors.get("language", [exc.message])))
+        return redirect("web:case_consent", reference=case.reference)
+    return attachment(pdf, "application/pdf", f"{case.reference}_screening_{language}.pdf")
