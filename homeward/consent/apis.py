@@ -7,6 +7,7 @@ audited (R-DAT-3).
 """
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 
 from homeward.cases.apis import INVALID, NOT_FOUND, REFERENCE, UserRefSerializer
 from homeward.cases.selectors import case_get_for
+from homeward.core.errors import ValidationFailed
 
 from .models import ConsentPurpose, DocumentKind, Signatory
 from .selectors import consents_for, documents_for
@@ -26,6 +28,7 @@ from .services import (
     document_download,
     document_record,
 )
+from .uploads import limit_uploads, too_large_message
 
 FORBIDDEN = OpenApiResponse(description="The user's role does not allow this on this case.")
 
@@ -235,6 +238,11 @@ class SignedDocumentListCreateApi(APIView):
         class Meta:
             ref_name = "SignedDocumentInput"
 
+    def initial(self, request, *args, **kwargs):
+        # Before authentication reads the body (CSRF check of session users).
+        self.upload_limit = limit_uploads(request) if request.method == "POST" else None
+        super().initial(request, *args, **kwargs)
+
     @extend_schema(
         operation_id="signed_documents_list",
         summary="Signed documents of a case",
@@ -265,7 +273,11 @@ class SignedDocumentListCreateApi(APIView):
         """Send `file` (multipart), or `signed_in_presence=true` without a file. A file that
         is not really a PDF, JPEG or PNG, or is too large, answers 400 on `file`."""
         case = case_get_for(request.user, reference=reference)
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.InputSerializer(data=request.data)  # reads the body
+        if "file" in self.upload_limit.oversized:
+            raise ValidationFailed(
+                _("Please correct the errors below."), field_errors={"file": [too_large_message()]}
+            )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         upload = data.pop("file", None)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,9 +71,41 @@ def check_upload(upload) -> CheckedFile:
 
 
 def _too_large(limit: int) -> UploadRefused:
-    return UploadRefused(
-        _("The file is too large: the limit is %(limit)s.") % {"limit": filesizeformat(limit)}
-    )
+    return UploadRefused(too_large_message(limit))
+
+
+def too_large_message(limit: int | None = None) -> str:
+    limit = max_upload_bytes() if limit is None else limit
+    return _("The file is too large: the limit is %(limit)s.") % {"limit": filesizeformat(limit)}
+
+
+class UploadLimitHandler(FileUploadHandler):
+    """Drops a file as soon as it passes the size limit instead of receiving all of it
+    (memory or a temporary file); `oversized` names the fields whose file was dropped, so
+    that the page or the API can say the file is too large."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.limit = max_upload_bytes()
+        self.oversized: set[str] = set()
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self.oversized.add(self.field_name)
+            raise SkipFile()
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def limit_uploads(request) -> UploadLimitHandler:
+    """Put the limit in front of the request's upload handlers; call it before anything
+    reads request.POST or request.FILES (a view doing so must be exempt from the CSRF
+    middleware and check the token itself, after this call)."""
+    handler = UploadLimitHandler(request)
+    request.upload_handlers.insert(0, handler)
+    return handler
 
 
 def check_file(content: bytes, original_name: str = "") -> CheckedFile:

@@ -255,3 +255,27 @@ def test_r_frm_1_screening_form_pdf_api(world):
     assert client_for(world.user("counsellor")).get(url, {"language": ""}).status_code == 400
     missing = f"/api/v1/cases/{case.reference}/screenings/not-a-uuid/form.pdf"
     assert client_for(world.user("counsellor")).get(missing, {"language": "en"}).status_code == 404
+
+
+def test_oversized_upload_is_dropped_before_the_service_sees_it(world, settings, monkeypatch):
+    from rest_framework.authtoken.models import Token
+
+    from homeward.consent import uploads
+
+    def not_called(*args, **kwargs):
+        raise AssertionError("the oversized file reached the service")
+
+    monkeypatch.setattr(uploads, "check_upload", not_called)
+    settings.HOMEWARD_MAX_UPLOAD_BYTES = 50
+    case = speaks(world.case(), "fr")
+    token = Token.objects.create(user=world.user("counsellor"))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.post(
+        f"/api/v1/cases/{case.reference}/documents/",
+        {**document_body(), "file": file_part("scan.pdf", MINIMAL_PDF)},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "too large" in response.json()["errors"]["file"][0]
+    assert not SignedDocument.objects.exists()

@@ -314,3 +314,27 @@ def test_a_changed_or_missing_stored_file_is_not_served(world):
     with pytest.raises(StoredFileDamaged):
         document_download(actor=world.user("counsellor"), document_id=document.pk)
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_upload_limit_handler_drops_an_oversized_file_while_it_is_received(settings):
+    import io
+
+    from django.core.files.uploadhandler import MemoryFileUploadHandler
+    from django.http.multipartparser import MultiPartParser
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    from homeward.consent.uploads import UploadLimitHandler
+
+    settings.HOMEWARD_MAX_UPLOAD_BYTES = 1000
+    big = upload("big.pdf", MINIMAL_PDF + b"%" * 5000)
+    small = upload("small.pdf", MINIMAL_PDF)
+    body = encode_multipart(BOUNDARY, {"kind": "other", "file": big, "other": small})
+    meta = {"CONTENT_TYPE": MULTIPART_CONTENT, "CONTENT_LENGTH": str(len(body))}
+    limit = UploadLimitHandler()
+    post, files = MultiPartParser(
+        meta, io.BytesIO(body), [limit, MemoryFileUploadHandler()]
+    ).parse()
+    assert limit.oversized == {"file"}
+    assert "file" not in files
+    assert files["other"].read() == MINIMAL_PDF
+    assert post["kind"] == "other"

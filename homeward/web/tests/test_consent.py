@@ -321,3 +321,21 @@ def test_screening_form_is_printed_from_the_page(client, world, case):
     other = world.case()
     wrong_case = reverse("web:case_screening_form_pdf", args=[other.reference, screening.pk])
     assert client.get(wrong_case, {"language": "fr"}).status_code == 404
+
+
+def test_upload_page_checks_the_csrf_token_and_drops_oversized_files(world, case, settings):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.user("counsellor"))
+    url = reverse("web:case_document_record", args=[case.reference])
+    scan = SimpleUploadedFile("signed.pdf", PDF, content_type="application/pdf")
+    assert client.post(url, {**document_post(), "file": scan}).status_code == 403
+    page = client.get(page_url(case))
+    token = page.cookies["csrftoken"].value
+    settings.HOMEWARD_MAX_UPLOAD_BYTES = 20
+    scan = SimpleUploadedFile("signed.pdf", PDF, content_type="application/pdf")
+    response = client.post(url, {**document_post(), "file": scan, "csrfmiddlewaretoken": token})
+    assert response.status_code == 400
+    assert "The file is too large" in response.content.decode()
+    assert not SignedDocument.objects.exists()

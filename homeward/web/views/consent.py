@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from homeward.cases.selectors import case_get_for
@@ -25,6 +26,7 @@ from homeward.consent.services import (
     document_download,
     document_record,
 )
+from homeward.consent.uploads import limit_uploads, too_large_message
 from homeward.core.errors import PermissionDenied, ValidationFailed
 from homeward.documents.policies import can_print_documents
 from homeward.documents.rendering import document_languages
@@ -154,10 +156,17 @@ def consent_withdraw_view(request, reference: str, consent_id):
     return _render(request, case, withdraw={"id": consent.pk, "form": form}, status=status)
 
 
+@csrf_exempt  # the token is checked below, once the upload limit is in place
 @private_page
 @require_POST
-@maps_errors
 def document_record_view(request, reference: str):
+    limit = limit_uploads(request)
+    return _document_record(request, reference, limit)
+
+
+@csrf_protect
+@maps_errors
+def _document_record(request, reference: str, limit):
     case = case_get_for(request.user, reference=reference)
     consents = consents_for(request.user, case)
     form = SignedDocumentForm(
@@ -168,6 +177,8 @@ def document_record_view(request, reference: str):
         actor=request.user,
         consents=consents,
     )
+    if "file" in limit.oversized:
+        form.add_error("file", too_large_message())
     if not form.is_valid():
         return _render(request, case, document_form=form, status=400)
     try:
