@@ -5,6 +5,7 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from homeward.cases.models import VulnerabilityCategory, category_group
+from homeward.consent.selectors import person_languages
 from homeward.geo.models import AdminArea
 from homeward.registration.models import (
     AsylumOutcome,
@@ -22,6 +23,7 @@ from homeward.registration.models import (
 )
 
 from .base import Form
+from .consent import language_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -86,6 +88,19 @@ class SessionForm(RecordForm):
         "spoke_freely",
     )
     widgets = {"notes": TEXT, "direct_access": YES_NO_UNKNOWN, "spoke_freely": YES_NO_UNKNOWN}
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        # Languages by name, the migrant's first (as on the consent page), not codes to type.
+        understood = person_languages(case) if case is not None else []
+        for name in ("language", "interpreted_into"):
+            field = self.fields[name]
+            self.fields[name] = forms.ChoiceField(
+                label=field.label,
+                required=field.required,
+                choices=language_choices(understood),
+                initial=understood[0] if understood and name == "language" else "",
+            )
 
 
 class ProfileForm(RecordForm):
