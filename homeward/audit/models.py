@@ -17,6 +17,8 @@ RECORD_TYPES = {
     "cases.case": _("Case"),
     "people.person": _("Person"),
     "accounts.user": _("User account"),
+    "consent.consent": _("Consent"),
+    "consent.signeddocument": _("Signed document"),
 }
 
 

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from homeward.consent.catalogue import current_version
+from homeward.consent.catalogue import FORM_VERSIONS, current_version
 from homeward.consent.models import (
     ConsentPurpose,
     DocumentKind,
@@ -165,9 +165,13 @@ class SignedDocumentForm(_SignedForm):
             if can_upload_document(actor, self.case, document_group(value))
         ]
         self.fields["signed_on"].initial = timezone.localdate()
-        self.fields["form_version"].initial = current_version(
-            DocumentKind.VOLUNTARY_RETURN_DECLARATION
-        )
+        # The version depends on the form chosen: left empty, the printed form's current one.
+        version = self.fields["form_version"]
+        version.required = False
+        version.help_text = _(
+            "As printed on the signed form. Leave empty for forms printed by Homeward "
+            "(current: %(versions)s)."
+        ) % {"versions": ", ".join(FORM_VERSIONS.values())}
         self.fields["consent"].choices = [
             ("", _("None")),
             *(
@@ -187,4 +191,5 @@ class SignedDocumentForm(_SignedForm):
         data.pop("file", None)
         data.pop("signed_in_presence", None)
         data["consent"] = data.get("consent") or None
+        data["form_version"] = data.get("form_version") or current_version(data.get("kind", ""))
         return data
