@@ -25,7 +25,7 @@ def covering_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS case_recent")
         schema_editor.execute(COVERING)
-        schema_editor.execute("ALTER TABLE cases_case ALTER COLUMN search_text SET STATISTICS 1000")
+        schema_editor.execute("ALTER TABLE cases_case ALTER COLUMN search_text SET STATISTICS 500")
         schema_editor.execute("ANALYZE cases_case")
 
 
