@@ -13,12 +13,11 @@ from homeward.accounts.roles import FieldGroup, Perm
 from homeward.cases.models import Phase
 from homeward.cases.policies import can_edit_case, readable_groups_for_case
 from homeward.cases.selectors import (
+    case_file_of,
     case_get_for,
     case_list_for,
     case_rows_for,
-    case_timeline,
     transition_options,
-    visible_flags,
 )
 from homeward.cases.services import case_create, case_transition, case_update, case_viewed
 from homeward.core.errors import (
@@ -62,7 +61,7 @@ def case_list(request):
 @private_page
 @maps_errors
 def case_detail(request, reference: str):
-    case = case_get_for(request.user, reference=reference)
+    case = case_get_for(request.user, reference=reference, prefetch=False)
     return _render_detail(request, case)
 
 
@@ -71,22 +70,17 @@ def _render_detail(request, case, *, failed=None, status: int = 200):
     actor = request.user
     case_viewed(actor=actor, case=case, ip_address=client_ip(request))
     readable = readable_groups_for_case(actor, case)
-    person = case.person
-    family = list(case.family_members.all())
-    household = list(person.household.all())
+    file = case_file_of(case, readable)
     context = {
         "case": case,
-        "person": person,
-        "names": list(person.names.all()),
+        "person": case.person,
+        "file": file,
         "can_read_identity": FieldGroup.IDENTITY in readable,
         "can_read_contacts": FieldGroup.CONTACT in readable,
-        "flags": visible_flags(actor, case),
-        "timeline": case_timeline(case),
         "options": transition_options(actor, case),
         "failed": failed or {},
-        "family": family,
-        "household_migrated": [m for m in household if m.migrated],
-        "household_stayed": [m for m in household if not m.migrated],
+        "household_migrated": [m for m in file.household if m.migrated],
+        "household_stayed": [m for m in file.household if not m.migrated],
         "can_edit": can_edit_case(actor, case),
         "can_edit_person": Perm.PERSON_EDIT in access_for(actor).perms_at(case.office_ids),
     }
