@@ -85,9 +85,12 @@ bench: venv
 
 # Run from homeward/ so that only the project's own sources and catalogues are touched
 # (not the translations of the packages inside .venv).
+# French covers the whole interface; the Arabic catalogue holds the printed documents only
+# (it is extracted from homeward/documents, see homeward/documents/labels.py).
 messages: venv
-	cd homeward && ../$(PY) ../manage.py makemessages -l fr
-	cd homeward && ../$(PY) ../manage.py compilemessages
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=bench --no-obsolete
+	cd homeward/documents && ../../$(PY) ../../manage.py makemessages -l ar --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=bench
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache staticfiles

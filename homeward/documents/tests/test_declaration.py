@@ -56,7 +56,7 @@ def test_r_frm_1_declaration_is_a_pdf_with_the_record_and_the_reference_on_every
         "Interpreter (if one was used)",
         "Form version",
         "HW-VRD-2026.1",
-        "Language of this form: English",
+        "Language of this form : English",  # the colon is a separate run (CSS ::after)
     ):
         assert expected in " ".join(text.split()), expected
 
@@ -67,6 +67,7 @@ def test_r_vol_1_declaration_in_french(world, case):
     assert case.reference in text
     assert "Sénégal" in text  # the country's name follows the document's language
     assert "14 mars 1995" in text
+    assert "\u00a0:" in pdf_text(pdf)  # French puts a (non-breaking) space before a colon
 
 
 def test_r_frm_1_arabic_declaration_is_right_to_left_with_arabic_text(world, case):
