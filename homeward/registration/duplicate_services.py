@@ -89,3 +89,15 @@ def duplicate_decide(
         changes={"candidate": candidate_id, "verdict": verdict, "justification": justification},
     )
     return decision
+
+
+def duplicates_check_at_entry(*, actor, case_id) -> DuplicateCheck | None:
+    """R-DUP-1 "at data entry": run the check as soon as a case is opened, when the actor is
+    one who decides on matches (others leave it to them: the checklist asks for it)."""
+    from homeward.accounts.access import access_for
+    from homeward.cases.models import Case
+
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None or Perm.DUPLICATE_DECIDE not in access_for(actor).perms_at(case.office_ids):
+        return None
+    return duplicates_check(actor=actor, case_id=case_id)

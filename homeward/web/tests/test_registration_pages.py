@@ -145,3 +145,25 @@ def test_pages_are_translated(client, world):
     assert "Aucune séance de conseil au retour n'est enregistrée." in page
     assert "Registration checklist" not in page
     assert "No return counselling session is recorded." not in page
+
+
+def test_r_dup_1_opening_a_case_runs_the_duplicate_check_and_announces_matches(client, world):
+    from homeward.registration.models import DuplicateCheck
+    from homeward.testing.factories import make_person
+
+    earlier = world.case(host=world.rabat, origin=world.dakar, phase=Phase.ARRIVED).person
+    person = make_person(world.niamey, "Aissatou", earlier.names.first().family_name)
+    client = signed_in(client, world)
+    response = client.post(
+        reverse("web:case_open", args=[person.pk]),
+        {
+            "programme": world.programme.pk,
+            "scheme": "avrr",
+            "host_office": world.niamey.pk,
+            "origin_office": world.dakar.pk,
+        },
+        follow=True,
+    )
+    assert "may be this migrant" in response.content.decode()
+    check = DuplicateCheck.objects.get(case__person=person)
+    assert str(earlier.pk) in {c["person_id"] for c in check.candidates if c["likely"]}

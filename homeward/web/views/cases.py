@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from homeward.accounts.access import access_for
@@ -27,6 +28,7 @@ from homeward.core.errors import (
     VersionConflict,
 )
 from homeward.people.selectors import person_get_for
+from homeward.registration.duplicate_services import duplicates_check_at_entry
 
 from ..forms.cases import CaseEditForm, CaseFilterForm, CaseOpenForm
 from ._common import (
@@ -161,9 +163,28 @@ def case_open(request, person_id):
         else:
             opened = _("Case %(reference)s opened.") % {"reference": case.reference}
             messages.success(request, opened)
+            _warn_of_duplicates(request, case)
             return redirect("web:case_detail", reference=case.reference)
     elif request.method == "POST":
         status = 400
     existing = list(case_list_for(request.user).filter(person=person))
     context = {"person": person, "form": form, "existing": existing}
     return render(request, "web/case_open.html", context, status=status)
+
+
+def _warn_of_duplicates(request, case) -> None:
+    """R-DUP-1: the search runs at data entry; likely matches are announced at once."""
+    check = duplicates_check_at_entry(actor=request.user, case_id=case.pk)
+    likely = [c for c in (check.candidates if check else []) if c["likely"]]
+    if likely:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d person already registered may be this migrant: "
+                "decide on the match in the duplicate check.",
+                "%(count)d people already registered may be this migrant: "
+                "decide on each match in the duplicate check.",
+                len(likely),
+            )
+            % {"count": len(likely)},
+        )
