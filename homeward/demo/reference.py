@@ -17,6 +17,7 @@ from homeward.accounts.roles import Role
 from homeward.geo.models import AdminArea
 from homeward.geo.services import admin_areas_import
 from homeward.programmes.models import CountryAction, Programme, ReturnScheme
+from homeward.registration.models import OfficeVulnerability
 
 PROGRAMME_CODE = "WA-RR"
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -154,6 +155,7 @@ class Reference:
 def reference_ensure() -> Reference:
     """Create or refresh the demo programme's reference data and accounts (no passwords)."""
     offices = {spec.code: _office(spec) for spec in OFFICES}
+    _other_vulnerabilities(offices)
     programme = _programme()
     admin_areas_import(csv_text=ADMIN_AREAS_CSV)
     areas = {
@@ -254,3 +256,14 @@ def passwords_reset(users) -> dict:
         user.save(update_fields=["password"])
         passwords[user.username] = password
     return passwords
+
+
+# R-VUL-2: what host offices screen for beyond the standard categories.
+OTHER_VULNERABILITIES = ("Stateless or at risk of statelessness", "Survivor of a shipwreck")
+
+
+def _other_vulnerabilities(offices: dict) -> None:
+    for office in offices.values():
+        if office.is_host:
+            for name in OTHER_VULNERABILITIES:
+                OfficeVulnerability.objects.get_or_create(office=office, name=name)
