@@ -8,7 +8,7 @@ from django.utils.dateformat import format as date_format_value
 from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
@@ -80,18 +80,26 @@ def timeline_items(events):
         )
     system = escape(_("System"))
     datetime_format = get_format("DATETIME_FORMAT")
+    zone = get_current_timezone()
+    badges = {}
+
+    def badge(phase):
+        if phase not in badges:
+            badges[phase] = phase_badge(phase)
+        return badges[phase]
+
     html = []
     for event in events:
-        at = localtime(event.at)
+        at = event.at.astimezone(zone)
         phases = ""
         if event.to_phase:
-            before = f"{phase_badge(event.from_phase)} → " if event.from_phase else ""
-            phases = f'<p class="timeline__phases">{before}{phase_badge(event.to_phase)}</p>'
+            before = f"{badge(event.from_phase)} → " if event.from_phase else ""
+            phases = f'<p class="timeline__phases">{before}{badge(event.to_phase)}</p>'
         reason = f'<p class="timeline__reason">{escape(event.reason)}</p>' if event.reason else ""
         html.append(
             _TIMELINE_ITEM.format(
                 title=escape(event_label(event.action)),
-                iso=escape(date_format_value(at, "c")),
+                iso=at.isoformat(),  # the date filter's "c"
                 when=escape(date_format_value(at, datetime_format)),
                 actor=escape(event.actor_name) if event.actor_name else system,
                 phases=phases,
