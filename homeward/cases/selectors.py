@@ -9,21 +9,24 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from homeward.accounts.access import access_for
+from homeward.accounts.models import Office, User
 from homeward.accounts.roles import ROLE_PERMISSIONS, FieldGroup, Perm, Role
 from homeward.core.errors import NotFound, parse_uuid
 from homeward.core.text import search_tokens
-from homeward.geo.models import Country
+from homeward.geo.models import AdminArea, Country
 from homeward.people.models import (
     Contact,
     HouseholdMember,
     IdentityDocument,
+    Person,
     PersonLanguage,
     PersonName,
 )
+from homeward.programmes.models import Programme
 
 from . import workflow
 from .models import Case, CaseEvent, Phase, VulnerabilityFlag, category_group
-from .policies import can_run_transition, readable_groups_for_case
+from .policies import can_run_transition, can_view_case, readable_groups_for_case
 from .requirements import unmet_requirements
 
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z]{2}-\d{4}-\d{1,9}$")
@@ -247,14 +250,7 @@ def case_get_for(
             )
         )
     else:
-        cases = _scope(actor).select_related(
-            "programme",
-            "host_office",
-            "origin_office",
-            "assigned_to",
-            "intended_return_area",
-            "person__registered_by",
-        )
+        return _case_with_references(actor, case_id=case_id, reference=reference)
     if reference is not None:
         cases = cases.filter(reference=reference.upper())
     else:
@@ -263,6 +259,51 @@ def case_get_for(
     for case in cases.order_by()[:1]:
         return case
     raise NotFound(_("Case not found."))
+
+
+# The case with what `select_related` would bring for the case page, in one statement (see
+# `_read`): compiling that seven-table join through the ORM took longer than running it.
+_CASE_SQL = (
+    "SELECT {0}, {1}, {2}, {3}, {4}, {5}, {6}, {7} FROM cases_case c "
+    "JOIN people_person p ON p.id = c.person_id "
+    "JOIN accounts_office r ON r.id = p.registered_by_id "
+    "JOIN programmes_programme g ON g.id = c.programme_id "
+    "JOIN accounts_office o ON o.id = c.origin_office_id "
+    "LEFT JOIN accounts_office h ON h.id = c.host_office_id "
+    "LEFT JOIN accounts_user u ON u.id = c.assigned_to_id "
+    "LEFT JOIN geo_adminarea a ON a.id = c.intended_return_area_id "
+)
+_CASE_BY_REFERENCE_SQL = _CASE_SQL + "WHERE c.reference = %s"
+_CASE_BY_ID_SQL = _CASE_SQL + "WHERE c.id = %s"
+_CASE_SHAPES = (
+    (Case, "c"),
+    (Person, "p"),
+    (Office, "r"),
+    (Programme, "g"),
+    (Office, "o"),
+    (Office, "h"),
+    (User, "u"),
+    (AdminArea, "a"),
+)
+
+
+def _case_with_references(actor, *, case_id, reference) -> Case:
+    """The case with its person (and registering office), programme, offices, assignee and
+    intended return area. R-DAT-2 is checked on the row with `can_view_case`, the rule that
+    `_scope` applies to querysets; missing and forbidden raise the same NotFound."""
+    if reference is not None:
+        rows = _read(_CASE_BY_REFERENCE_SQL, [reference.upper()], *_CASE_SHAPES)
+    else:
+        pk = parse_uuid(case_id, _("Case not found."))
+        rows = _read(_CASE_BY_ID_SQL, [_db_value(Case._meta.pk, pk)], *_CASE_SHAPES)
+    if not rows or not can_view_case(actor, rows[0][0]):
+        raise NotFound(_("Case not found."))
+    case, person, registering_office, programme, origin, host, assignee, area = rows[0]
+    person.registered_by = registering_office
+    case.person, case.programme = person, programme
+    case.origin_office, case.host_office = origin, host
+    case.assigned_to, case.intended_return_area = assignee, area
+    return case
 
 
 @dataclass(frozen=True)
@@ -283,40 +324,38 @@ class CaseFile:
 
 # The case page reads its parts with one short statement each. Written out rather than built
 # by the ORM: on a page of ten small reads, building and compiling each queryset cost more
-# than the database did (docs/architecture.md, "Speed"). `{fields}` stands for the model's
-# columns (see `_records`); the orders are the models' `Meta.ordering`.
+# than the database did (docs/architecture.md, "Speed"). `{0}` stands for the model's
+# columns (see `_read`); the orders are the models' `Meta.ordering`.
 _NAMES_SQL = (
-    "SELECT {fields} FROM people_personname n WHERE n.person_id = %s "
-    "ORDER BY n.is_primary DESC, n.id"
+    "SELECT {0} FROM people_personname n WHERE n.person_id = %s ORDER BY n.is_primary DESC, n.id"
 )
 _NATIONALITIES_SQL = (
-    "SELECT {fields} FROM geo_country c "
+    "SELECT {0} FROM geo_country c "
     "JOIN people_person_nationalities n ON n.country_id = c.code "
     "WHERE n.person_id = %s ORDER BY c.name"
 )
 _LANGUAGES_SQL = (
-    "SELECT {fields} FROM people_personlanguage l WHERE l.person_id = %s "
+    "SELECT {0} FROM people_personlanguage l WHERE l.person_id = %s "
     "ORDER BY l.preferred_for_counselling DESC, l.language"
 )
-_CONTACTS_SQL = "SELECT {fields} FROM people_contact c WHERE c.person_id = %s ORDER BY c.kind, c.id"
+_CONTACTS_SQL = "SELECT {0} FROM people_contact c WHERE c.person_id = %s ORDER BY c.kind, c.id"
 _DOCUMENTS_SQL = (
-    "SELECT {fields}, c.alpha3, c.name "
+    "SELECT {0}, c.alpha3, c.name "
     "FROM people_identitydocument d LEFT JOIN geo_country c ON c.code = d.issuing_country_id "
     "WHERE d.person_id = %s ORDER BY d.kind, d.id"
 )
 _HOUSEHOLD_SQL = (
-    "SELECT {fields} FROM people_householdmember h WHERE h.person_id = %s "
-    "ORDER BY h.relationship, h.id"
+    "SELECT {0} FROM people_householdmember h WHERE h.person_id = %s ORDER BY h.relationship, h.id"
 )
-_FLAGS_SQL = "SELECT {fields} FROM cases_vulnerabilityflag f WHERE f.case_id = %s ORDER BY f.id"
+_FLAGS_SQL = "SELECT {0} FROM cases_vulnerabilityflag f WHERE f.case_id = %s ORDER BY f.id"
 _FAMILY_SQL = (
-    "SELECT {fields}, p.display_name FROM cases_case c "
+    "SELECT {0}, p.display_name FROM cases_case c "
     "JOIN cases_case_family_members f ON f.to_case_id = c.id "
     "JOIN people_person p ON p.id = c.person_id "
     "WHERE f.from_case_id = %s ORDER BY c.updated_at DESC"
 )
 _TIMELINE_SQL = (
-    "SELECT {fields}, u.first_name, u.last_name, u.username FROM cases_caseevent e "
+    "SELECT {0}, u.first_name, u.last_name, u.username FROM cases_caseevent e "
     "LEFT JOIN accounts_user u ON u.id = e.actor_id "
     "WHERE e.case_id = %s ORDER BY e.at DESC, e.id DESC LIMIT %s"
 )
@@ -325,33 +364,32 @@ _TIMELINE_SQL = (
 def case_file_of(case: Case, readable, *, timeline_limit: int = TIMELINE_LIMIT) -> CaseFile:
     """The parts of a case the case page lists (see `CaseFile`), for a case the actor may see
     (from `case_get_for`) and the field groups they may read there."""
-    person_id = [_db_value(Case._meta.get_field("person").target_field, case.person_id)]
+    person_id = [_db_value(Person._meta.pk, case.person_id)]
     case_id = [_db_value(Case._meta.pk, case.pk)]
     identity = FieldGroup.IDENTITY in readable
 
-    def read(model, alias, sql, params, wanted=True, extras=()) -> list:
-        return _records(model, alias, sql, params, extras) if wanted else []
+    def read(model, alias, sql, params, wanted=True) -> list:
+        return [record for record, *_ in _read(sql, params, (model, alias))] if wanted else []
 
-    documents = read(
-        IdentityDocument,
-        "d",
-        _DOCUMENTS_SQL,
-        person_id,
-        identity,
-        ("country_alpha3", "country_name"),
-    )
-    for document in documents:
-        if document.issuing_country_id:
-            document.issuing_country = Country(
-                code=document.issuing_country_id,
-                alpha3=document.country_alpha3,
-                name=document.country_name,
-            )
-    names = ("actor_first_name", "actor_last_name", "actor_username")
-    timeline = read(CaseEvent, "e", _TIMELINE_SQL, [*case_id, timeline_limit], extras=names)
-    for event in timeline:
-        full_name = f"{event.actor_first_name or ''} {event.actor_last_name or ''}".strip()
-        event.actor_name = full_name or event.actor_username or ""
+    documents = []
+    if identity:
+        for document, alpha3, name in _read(_DOCUMENTS_SQL, person_id, (IdentityDocument, "d")):
+            if document.issuing_country_id:
+                document.issuing_country = Country(
+                    code=document.issuing_country_id, alpha3=alpha3, name=name
+                )
+            documents.append(document)
+    timeline = []
+    for event, first_name, last_name, username in _read(
+        _TIMELINE_SQL, [*case_id, timeline_limit], (CaseEvent, "e")
+    ):
+        full_name = f"{first_name or ''} {last_name or ''}".strip()
+        event.actor_name = full_name or username or ""
+        timeline.append(event)
+    family = []
+    for other, display_name in _read(_FAMILY_SQL, case_id, (Case, "c")):
+        other.person_display_name = display_name
+        family.append(other)
     return CaseFile(
         names=read(PersonName, "n", _NAMES_SQL, person_id, identity),
         nationalities=read(Country, "c", _NATIONALITIES_SQL, person_id, identity),
@@ -366,47 +404,58 @@ def case_file_of(case: Case, readable, *, timeline_limit: int = TIMELINE_LIMIT) 
             for f in read(VulnerabilityFlag, "f", _FLAGS_SQL, case_id)
             if f.field_group in readable
         ],
-        family=read(Case, "c", _FAMILY_SQL, case_id, extras=("person_display_name",)),
+        family=family,
         timeline=timeline,
     )
 
 
-def _records(model, alias: str, sql: str, params, extras=()) -> list:
-    """Instances of `model` from `sql`, whose select list is the model's columns (`{fields}`,
-    filled in here) followed by one column for each name of `extras`, set as attributes.
-    Values are converted as the ORM converts them. (`raw()` does the same, but works out on
-    every call which column is which field: a tenth of a millisecond a statement.)"""
-    statement, attnames, converters = _reader(model, alias, sql, connection.vendor)
+def _read(sql: str, params, *shapes) -> list[tuple]:
+    """Each row of `sql` as a tuple: an instance of each `(model, alias)` of `shapes`, whose
+    columns the statement selects in that order (`{0}`, `{1}`... in `sql`, filled in here),
+    then the row's other columns as they come. An instance whose key is NULL (an outer join
+    that found nothing) is None. Values are converted as the ORM converts them; `raw()` does
+    the same but works out on every call which column is which field, which cost a tenth of
+    a millisecond a statement (docs/architecture.md, "Speed")."""
+    statement, layout = _reader(sql, shapes, connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
-    width = len(attnames)
-    records = []
+    result = []
     for row in rows:
-        values = list(row[:width])
-        for index, column, functions in converters:
-            for convert in functions:
-                values[index] = convert(values[index], column, connection)
-        record = model.from_db(connection.alias, attnames, values)
-        for name, value in zip(extras, row[width:], strict=True):
-            setattr(record, name, value)
-        records.append(record)
-    return records
+        record, start = [], 0
+        for model, attnames, pk_index, converters in layout:
+            values = list(row[start : start + len(attnames)])
+            start += len(attnames)
+            if values[pk_index] is None:
+                record.append(None)
+                continue
+            for index, column, functions in converters:
+                for convert in functions:
+                    values[index] = convert(values[index], column, connection)
+            record.append(model.from_db(connection.alias, attnames, values))
+        result.append((*record, *row[start:]))
+    return result
 
 
 @functools.cache
-def _reader(model, alias: str, sql: str, vendor: str) -> tuple:
-    """The statement with the model's columns written in, their attribute names, and the
-    database's converters for the columns that have any (SQLite: UUIDs, dates, booleans)."""
-    fields = model._meta.concrete_fields
-    statement = sql.format(fields=", ".join(f"{alias}.{field.column}" for field in fields))
-    converters = []
-    for index, field in enumerate(fields):
-        column = field.get_col(alias)
-        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        if functions:
-            converters.append((index, column, functions))
-    return statement, [field.attname for field in fields], converters
+def _reader(sql: str, shapes: tuple, vendor: str) -> tuple:
+    """The statement with each shape's columns written in and, per shape, the attribute
+    names, the key's position and the database's converters for the columns that have any
+    (SQLite: UUIDs, dates, booleans; JSON everywhere)."""
+    columns, layout = [], []
+    for model, alias in shapes:
+        fields = model._meta.concrete_fields
+        columns.append(", ".join(f"{alias}.{field.column}" for field in fields))
+        converters = []
+        for index, field in enumerate(fields):
+            column = field.get_col(alias)
+            functions = connection.ops.get_db_converters(column)
+            functions += column.get_db_converters(connection)
+            if functions:
+                converters.append((index, column, functions))
+        pk_index = fields.index(model._meta.pk)
+        layout.append((model, [field.attname for field in fields], pk_index, converters))
+    return sql.format(*columns), layout
 
 
 def _db_value(field, value):

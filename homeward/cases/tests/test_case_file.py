@@ -11,7 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from homeward.accounts.roles import FieldGroup
 from homeward.cases.models import CaseEvent, VulnerabilityFlag
 from homeward.cases.policies import readable_groups_for_case
-from homeward.cases.selectors import case_file_of, case_get_for
+from homeward.cases.selectors import case_file_of, case_get_for, case_list_for
+from homeward.core.errors import NotFound
+from homeward.geo.models import AdminArea
 from homeward.people.models import Contact, HouseholdMember, IdentityDocument, PersonLanguage
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +113,55 @@ def test_the_timeline_stops_at_its_limit_newest_first(world, full_case):
     case = case_get_for(actor, reference=full_case.reference, prefetch=False)
     file = case_file_of(case, frozenset(), timeline_limit=2)
     assert [e.pk for e in file.timeline] == [e.pk for e in case.events.all()[:2]]
+
+
+RELATED = (
+    "",
+    "person",
+    "person.registered_by",
+    "programme",
+    "host_office",
+    "origin_office",
+    "assigned_to",
+    "intended_return_area",
+)
+
+
+def values(case, path: str):
+    """Every field of the record at `path` from the case, as read."""
+    record = case
+    for name in filter(None, path.split(".")):
+        record = getattr(record, name)
+    if record is None:
+        return None
+    return tuple(getattr(record, f.attname) for f in type(record)._meta.concrete_fields)
+
+
+def test_r_dat_2_the_case_page_finds_exactly_the_cases_the_list_scopes(world):
+    cases = [
+        world.case(host=world.niamey, origin=world.dakar),
+        world.case(host=world.rabat, origin=world.conakry),
+        world.case(host=None, origin=world.conakry),
+    ]
+    cases[0].assigned_to = world.user("case_manager")
+    cases[0].intended_return_area = AdminArea.objects.create(
+        country_id="SN", code="DK", name="Dakar"
+    )
+    cases[0].save()
+    for user in world.users.values():
+        listed = set(case_list_for(user).values_list("pk", flat=True))
+        for case in cases:
+            for key in ({"reference": case.reference.lower()}, {"case_id": str(case.pk)}):
+                try:
+                    found = case_get_for(user, prefetch=False, **key)
+                except NotFound:
+                    found = None
+                assert (found is not None) == (case.pk in listed), (user.username, key)
+                if found is not None:
+                    expected = case_get_for(user, **key)
+                    for path in RELATED:
+                        assert values(found, path) == values(expected, path), path
+    with pytest.raises(NotFound):
+        case_get_for(world.user("counsellor"), reference="SN-2026-999999", prefetch=False)
+    with pytest.raises(NotFound):
+        case_get_for(world.user("counsellor"), case_id="not-a-uuid", prefetch=False)
