@@ -7,7 +7,7 @@ document numbers into
   (ou→u, kh→k, dj/di+vowel→j, ch/sh→s, c→k/s, doubled letters, vowel classes, ...) and a
   consonant *code* ("Mohamed", "Muhammad", "Mouhamed", "محمد" → "mhmd");
 - *blocking keys*, stored in `PersonMatchKey` (indexed): pairs of name codes with the birth
-  year, each code with the exact date of birth, and normalised document numbers;
+  year, the exact date of birth with sex, and normalised document numbers;
 - *vocabulary rows* (`MatchToken`): each code with its one- and two-letter deletions, so that
   a misspelt code finds the stored codes within one or two edits without scanning people.
 
@@ -89,7 +89,7 @@ def _drop_h(word: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def skeleton(word: str) -> str:
     """A folded word with spelling and transliteration differences removed.
 
@@ -104,7 +104,7 @@ def skeleton(word: str) -> str:
     return _DOUBLES.sub(r"\1", word)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def code(skel: str) -> str:
     """The consonants of a skeleton ('muhamid' → 'mhmd'); the skeleton itself when it has
     fewer than two consonants ('aua' for Awa / Hawa), so every word keeps a usable code."""
@@ -112,7 +112,9 @@ def code(skel: str) -> str:
     return (consonants if len(consonants) >= 2 else skel)[:MAX_CODE]
 
 
-@dataclass(frozen=True)
+# Words and spellings are made once per distinct name (cached) and compared by identity:
+# their hash is cheap in the caches of the scoring functions.
+@dataclass(frozen=True, eq=False)
 class Word:
     """One word of a name: as folded, its skeleton and its code, and whether it is part of
     the given names (False: family name)."""
@@ -121,9 +123,12 @@ class Word:
     skeleton: str
     code: str
     given: bool
+    # Without a leading article ("el amrani" → "amrani", Arabic "alziani" → "ziani"), which
+    # one spelling writes and another drops; empty when there is none.
+    bare: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Spelling:
     """One stored spelling of a person's name, as words."""
 
@@ -132,7 +137,8 @@ class Spelling:
     from_arabic: bool
 
 
-def _words(text: str, *, given: bool, arabic: bool) -> list[Word]:
+@lru_cache(maxsize=16384)
+def _words(text: str, *, given: bool, arabic: bool) -> tuple[Word, ...]:
     folded = fold(text)
     if arabic:
         folded = folded.translate(_ARABIC_TABLE)
@@ -151,11 +157,12 @@ def _words(text: str, *, given: bool, arabic: bool) -> list[Word]:
     for part in joined:
         skel = skeleton(part)
         if skel:
-            words.append(Word(part, skel, code(skel), given))
-    return words
+            bare = skeleton(part[2:]) if part[:2] in ("al", "el") and len(part) >= 6 else ""
+            words.append(Word(part, skel, code(skel), given, bare))
+    return tuple(words)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)
 def spelling(given: str, family: str, script: str = "Latn") -> Spelling:
     """The words of one name (given names first, then family name)."""
     arabic = script == "Arab" or bool(_HAS_ARABIC.search(f"{given}{family}"))
@@ -164,13 +171,12 @@ def spelling(given: str, family: str, script: str = "Latn") -> Spelling:
 
 
 def spellings(names) -> tuple[Spelling, ...]:
-    """The spellings to compare for a person with these (given, family, script) names:
-    every Latin-script spelling, or the Arabic-script ones transliterated when the person
-    has no other."""
+    """The spellings to compare for a person with these (given, family, script) names,
+    Latin script first; Arabic-script ones are transliterated (and compared letter for
+    letter with another Arabic-script spelling, by consonants with a Latin one)."""
     all_ = [spelling(g or "", f or "", s or "Latn") for g, f, s in names]
     all_ = [s for s in all_ if s.words]
-    latin = [s for s in all_ if not s.from_arabic]
-    return tuple(latin or all_)
+    return tuple(sorted(all_, key=lambda s: s.from_arabic))
 
 
 # --- Birth year ----------------------------------------------------------------------
@@ -217,8 +223,13 @@ def single_key(a: str, year: int) -> str:
     return f"s{a}.{year}"
 
 
-def date_key(a: str, day: datetime.date) -> str:
-    return f"d{a}.{day:%Y%m%d}"
+def date_key(day: datetime.date, sex: str) -> str:
+    return f"b{day:%Y%m%d}{sex}"
+
+
+def _dated(day: datetime.date | None) -> bool:
+    """A date of birth worth a key: 1 January stands for "only the year is known"."""
+    return day is not None and (day.month, day.day) != (1, 1)
 
 
 def number_key(number: str) -> str:
@@ -241,9 +252,11 @@ def stored_keys(
     date_of_birth: datetime.date | None,
     year: int | None,
     estimated: bool,
+    sex: str = "",
     documents=(),
 ) -> set[str]:
-    """The blocking keys stored for a person."""
+    """The blocking keys stored for a person: name-code pairs (or the only code) with each
+    year of birth, the date of birth with sex, document numbers."""
     keys: set[str] = set()
     years = []
     if year is not None:
@@ -254,8 +267,8 @@ def stored_keys(
             if len(codes) == 1:
                 keys.add(single_key(codes[0], y))
             keys.update(pair_key(a, b, y) for a, b in combinations(codes, 2))
-        if date_of_birth is not None:
-            keys.update(date_key(c, date_of_birth) for c in codes)
+    if _dated(date_of_birth):
+        keys.add(date_key(date_of_birth, sex or "X"))
     keys.update(number_key(n) for n in map(document_key, documents) if n)
     return keys
 
@@ -266,24 +279,26 @@ def lookup_keys(
     date_of_birth: datetime.date | None,
     year: int | None,
     estimated: bool,
+    sex: str = "",
     documents=(),
     similar=None,
 ) -> set[str]:
     """The keys to look up for a person: name pairs with each stored code close to the
     person's own (`similar`: code → close codes, from the vocabulary), over the years
-    the birth data allows; each own code with the date of birth and with day and month
-    swapped; document numbers."""
+    the birth data allows; the date of birth with sex, also with day and month swapped,
+    whatever the name (a misspelt name born the same day); document numbers."""
     similar = similar or {}
-    keys: set[str] = set()
     years = []
     if year is not None:
         spread = ESTIMATED_YEARS if estimated else EXACT_QUERY_YEARS
         years = range(year - spread, year + spread + 1)
     days = []
-    if date_of_birth is not None:
+    if _dated(date_of_birth):
         days.append(date_of_birth)
         if date_of_birth.day <= 12 and date_of_birth.day != date_of_birth.month:
             days.append(date_of_birth.replace(month=date_of_birth.day, day=date_of_birth.month))
+    sexes = (sex, "X") if sex in ("F", "M") else ("F", "M", "X")
+    keys: set[str] = {date_key(day, s) for day in days for s in sexes}
     for codes in code_sets(all_spellings):
         options = [similar.get(c) or [c] for c in codes]
         for y in years:
@@ -291,7 +306,6 @@ def lookup_keys(
                 keys.update(single_key(a, y) for a in options[0])
             for first, second in combinations(options, 2):
                 keys.update(pair_key(a, b, y) for a in first for b in second)
-        keys.update(date_key(c, day) for c in codes for day in days)
     keys.update(number_key(n) for n in map(document_key, documents) if n)
     return keys
 
@@ -340,6 +354,7 @@ def match_data(
     names,
     documents,
     nationalities,
+    sex: str,
     date_of_birth: datetime.date | None,
     estimated_age: int | None,
     estimated_on: datetime.date | None,
@@ -353,6 +368,7 @@ def match_data(
         date_of_birth=date_of_birth,
         year=birth_year(date_of_birth, estimated_age, estimated_on),
         estimated=date_of_birth is None,
+        sex=sex,
         documents=documents,
     )
     return MatchData(
@@ -373,6 +389,7 @@ def refresh_match_keys(person, names=None) -> None:
         nationalities=Person.nationalities.through.objects.filter(person_id=person.pk).values_list(
             "country_id", flat=True
         ),
+        sex=person.sex,
         date_of_birth=person.date_of_birth,
         estimated_age=person.estimated_age,
         estimated_on=person.age_estimated_on

@@ -12,7 +12,9 @@ their cases, plus three to read the person's own data when its profile is not lo
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db import connection
+from django.db.models import BooleanField, Count, Q
+from django.db.models.expressions import RawSQL
 from rapidfuzz.distance import Levenshtein
 
 from homeward.cases.models import Case, Phase
@@ -20,7 +22,7 @@ from homeward.people.matchkeys import deletions, lookup_keys
 from homeward.people.models import IdentityDocument, MatchToken, Person, PersonMatchKey
 from homeward.programmes.models import ReturnScheme
 
-from .matching import LIKELY_THRESHOLD, Profile, profile, rank
+from .matching import LIKELY_THRESHOLD, Profile, profile, rank, stored_profile
 
 __all__ = ["LIKELY_THRESHOLD", "Candidate", "PriorCase", "find_candidates"]
 
@@ -65,13 +67,14 @@ def find_candidates(person, *, programme=None, limit: int = 5) -> list[Candidate
         date_of_birth=query.date_of_birth,
         year=query.birth_year,
         estimated=query.estimated,
+        sex=query.sex,
         documents=query.documents,
         similar=_similar_codes(query),
     )
     if not keys:
         return []
     hits = (
-        PersonMatchKey.objects.filter(key__in=sorted(keys))
+        PersonMatchKey.objects.filter(_in(PersonMatchKey, "key", sorted(keys)))
         .exclude(person_id=person.pk)
         .values("person_id")
         .annotate(hits=Count("id"))
@@ -80,7 +83,7 @@ def find_candidates(person, *, programme=None, limit: int = 5) -> list[Candidate
     )
     rows = {
         row[0]: row
-        for row in Person.objects.filter(pk__in=list(hits)).values_list(
+        for row in Person.objects.filter(_in(Person, "id", list(hits))).values_list(
             "id",
             "display_name",
             "sex",
@@ -89,6 +92,7 @@ def find_candidates(person, *, programme=None, limit: int = 5) -> list[Candidate
             "age_estimated_on",
             "created_at",
             "match_profile",
+            "place_of_birth",
         )
     }
     ranked = rank(query, [(pk, _profile_of_row(row)) for pk, row in rows.items()], limit=limit)
@@ -105,6 +109,15 @@ def find_candidates(person, *, programme=None, limit: int = 5) -> list[Candidate
         )
         for r in ranked
     ]
+
+
+def _in(model, column: str, values: list):
+    """`column IN values`; on PostgreSQL as `= ANY(array)`, one parameter however many
+    values (hundreds of keys would otherwise make a statement of hundreds of parameters)."""
+    if connection.vendor != "postgresql":
+        return Q(**{f"{column}__in": values})
+    qn = connection.ops.quote_name
+    return RawSQL(f"{qn(model._meta.db_table)}.{qn(column)} = ANY(%s)", (values,), BooleanField())
 
 
 def _similar_codes(query: Profile) -> dict[str, list[str]]:
@@ -148,20 +161,19 @@ def _profile_of(person) -> Profile:
         estimated_on=_estimated_on(person.age_estimated_on, person.created_at),
         nationalities=nationalities,
         documents=documents,
+        place_of_birth=person.place_of_birth,
     )
 
 
 def _profile_of_row(row) -> Profile:
-    _pk, _name, sex, dob, estimated_age, estimated_on, created_at, data = row
-    data = data or {}
-    return profile(
-        names=data.get("n", ()),
+    _pk, _name, sex, dob, estimated_age, estimated_on, created_at, data, place = row
+    return stored_profile(
+        data or {},
         sex=sex,
         date_of_birth=dob,
         estimated_age=estimated_age,
         estimated_on=_estimated_on(estimated_on, created_at),
-        nationalities=data.get("c", ()),
-        documents=data.get("d", ()),
+        place_of_birth=place,
     )
 
 

@@ -10,8 +10,8 @@ Each piece of evidence adds to a log-odds that the two records are the same pers
 - date of birth: the same date, day and month swapped, the same year (one side entered as
   1 January, the usual stand-in for an unknown day), or an estimated age within two years;
   clearly different dates count against;
-- nationality (shared or disjoint), sex (different counts against), document numbers
-  (the same number is almost decisive).
+- nationality (shared or disjoint), place of birth (alike or not), sex (different counts
+  against), document numbers (the same number is decisive on its own).
 
 `rank` turns log-odds into a 0..1 score, discounting evidence many candidates share: a
 common name with only an approximate age ("Mamadou Diallo, about 30") fits dozens of people
@@ -20,26 +20,30 @@ in a large register, and none of them is then a *likely* match.
 
 import datetime
 import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from jellyfish import metaphone
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 
+from homeward.core.text import fold
 from homeward.people.matchkeys import (
     Spelling,
     Word,
     birth_year,
+    code,
     document_key,
     spellings,
 )
 
-LIKELY_THRESHOLD = 0.8
+LIKELY_THRESHOLD = 0.75
 # Candidates below this score are not worth showing.
 POSSIBLE_THRESHOLD = 0.3
 
-PRIOR = -3.0  # log-odds before any evidence
+PRIOR = -3.5  # log-odds before any evidence: a name alone is not enough
 # A name at least this alike is a spelling variant of the same name.
 VARIANT_NAME = 0.85
 SIMILAR_NAME = 0.75
@@ -47,6 +51,8 @@ SIMILAR_NAME = 0.75
 DOCUMENT_FLOOR = 3.0
 # Evidence within this much of a candidate's counts as "as good" when discounting ties.
 TIE_MARGIN = 1.0
+# A weaker candidate stays visible (not likely) beside a much stronger one.
+MAX_DISCOUNT = 3.5
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class Profile:
     estimated: bool = False
     nationalities: frozenset[str] = frozenset()
     documents: frozenset[str] = frozenset()
+    place: str = ""  # of birth, folded
 
 
 def profile(
@@ -71,6 +78,7 @@ def profile(
     estimated_on: datetime.date | None = None,
     nationalities=(),
     documents=(),
+    place_of_birth: str = "",
 ) -> Profile:
     """A profile from plain values; names are (given, family, script) or (given, family)."""
     rows = [(n[0], n[1], n[2] if len(n) > 2 else "Latn") for n in names]
@@ -82,32 +90,74 @@ def profile(
         estimated=date_of_birth is None,
         nationalities=frozenset(c.upper() for c in nationalities),
         documents=frozenset(k for k in map(document_key, documents) if k),
+        place=fold(place_of_birth or ""),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _place(text: str) -> str:
+    return fold(text)
+
+
+def stored_profile(
+    data: dict,
+    *,
+    sex: str,
+    date_of_birth: datetime.date | None,
+    estimated_age: int | None,
+    estimated_on: datetime.date | None,
+    place_of_birth: str,
+) -> Profile:
+    """A profile from a person's stored match profile (`people.matchkeys.profile_data`,
+    whose document numbers are already normalised) and row."""
+    return Profile(
+        spellings=spellings(data.get("n", ())),
+        sex=sex or "",
+        date_of_birth=date_of_birth,
+        birth_year=birth_year(date_of_birth, estimated_age, estimated_on),
+        estimated=date_of_birth is None,
+        nationalities=frozenset(data.get("c", ())),
+        documents=frozenset(data.get("d", ())),
+        place=_place(place_of_birth or ""),
     )
 
 
 # --- Names ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _metaphone(folded: str) -> str:
     return metaphone(folded)
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=16384)
 def word_similarity(a: Word, b: Word, arabic: bool = False) -> float:
-    """0..1: how alike two words of a name are, across spellings and small typos."""
-    if a.skeleton == b.skeleton:
+    """0..1: how alike two words of a name are, across spellings and small typos; a
+    leading article one of them drops ("El Amrani" / "Amrani") is ignored."""
+    similarity = _word_similarity(a.skeleton, a.folded, b.skeleton, b.folded, arabic)
+    if a.bare or b.bare:
+        for x in (a.skeleton, a.bare):
+            for y in (b.skeleton, b.bare):
+                if x and y and (x, y) != (a.skeleton, b.skeleton):
+                    similarity = max(similarity, 0.97 * _word_similarity(x, x, y, y, arabic))
+    return similarity
+
+
+def _word_similarity(x_skeleton, x_folded, y_skeleton, y_folded, arabic: bool) -> float:
+    if x_skeleton == y_skeleton:
         return 1.0
+    x_code, y_code = code(x_skeleton), code(y_skeleton)
     if arabic:
         # Short vowels are not written in Arabic: compare consonants only.
-        return min(Levenshtein.normalized_similarity(a.code, b.code), 0.95)
+        return min(Levenshtein.normalized_similarity(x_code, y_code), 0.95)
     similarity = max(
-        Levenshtein.normalized_similarity(a.skeleton, b.skeleton),
-        Indel.normalized_similarity(a.folded, b.folded),
+        OSA.normalized_similarity(x_skeleton, y_skeleton),
+        OSA.normalized_similarity(x_folded, y_folded),
+        Indel.normalized_similarity(x_folded, y_folded),
     )
-    if similarity >= 0.6 and a.code == b.code and len(a.code) >= 3:
+    if similarity >= 0.6 and x_code == y_code and len(x_code) >= 3:
         similarity = max(similarity, 0.92)
-    if min(len(a.folded), len(b.folded)) >= 4 and _metaphone(a.folded) == _metaphone(b.folded):
+    if min(len(x_folded), len(y_folded)) >= 4 and _metaphone(x_folded) == _metaphone(y_folded):
         similarity = max(similarity, 0.9)
     return similarity
 
@@ -120,9 +170,10 @@ class NameMatch:
     swapped: bool = False  # given names of one matched the family name of the other
 
 
+@lru_cache(maxsize=8192)
 def spelling_similarity(a: Spelling, b: Spelling) -> NameMatch:
     """Words paired greedily, best first, in any order; missing words cost a little."""
-    arabic = a.from_arabic or b.from_arabic
+    arabic = a.from_arabic != b.from_arabic
     pairs = sorted(
         (
             (word_similarity(x, y, arabic), i, j)
@@ -156,7 +207,7 @@ def spelling_similarity(a: Spelling, b: Spelling) -> NameMatch:
     # is not (Mamadou / Modou).
     aligned = 0.6 * total / weight + 0.4 * weakest
     missing = max(len(a.words), len(b.words)) - len(used_a)
-    aligned *= 1 - 0.04 * missing
+    aligned *= 1 - 0.07 * missing
     # Words split or joined differently ("Abdoul Karim" / "Abdoulkarim").
     joined_a = "".join(w.skeleton for w in a.words)
     joined = max(
@@ -184,9 +235,11 @@ def name_similarity(a: Profile, b: Profile) -> NameMatch:
 _NAME_CURVE = (
     (0.0, -8.0),
     (0.6, -6.0),
-    (0.7, -3.0),
-    (0.8, 0.0),
-    (0.88, 2.5),
+    (0.7, -2.5),
+    (0.75, -0.5),
+    (0.8, 1.5),
+    (0.85, 2.5),
+    (0.9, 3.2),
     (0.95, 4.0),
     (1.0, 4.5),
 )
@@ -234,22 +287,30 @@ def _year_only(day: datetime.date) -> bool:
     return day.month == 1 and day.day == 1
 
 
+_BIRTH_REASONS = {
+    "date": lambda: _("Same date of birth"),
+    "swapped": lambda: _("Date of birth with day and month swapped"),
+    "year": lambda: _("Same year of birth"),
+    "age": lambda: _("Age matches the estimated age"),
+}
+
+
 def birth_evidence(a: Profile, b: Profile) -> tuple[float, str, bool]:
-    """(log-odds, reason, decisive) for the dates of birth or estimated ages."""
+    """(log-odds, reason, decisive) for the dates of birth or estimated ages; the reason
+    is a key of _BIRTH_REASONS or empty."""
     x, y = a.date_of_birth, b.date_of_birth
     if x is not None and y is not None:
         if x == y:
             if _year_only(x):
-                return 2.0, _("Same year of birth"), False
-            return 4.5, _("Same date of birth"), True
+                return 2.0, "year", False
+            return 4.5, "date", True
         if x.year == y.year and x.day == y.month and x.month == y.day:
-            return 3.0, _("Date of birth with day and month swapped"), True
+            return 3.0, "swapped", True
         if x.year == y.year:
             if _year_only(x) or _year_only(y):
-                return 1.5, _("Same year of birth"), False
-            if x.month == y.month:
-                return 0.5, _("Same year of birth"), False
-            return -0.5, "", False
+                return 1.5, "year", False
+            # Two full dates that differ: another person, or a slip in the day.
+            return (-1.0 if x.month == y.month else -2.5), "", False
         if abs(x.year - y.year) == 1 and (x.month, x.day) == (y.month, y.day):
             return 1.0, "", False
         return (-2.0 if abs(x.year - y.year) <= 2 else -5.0), "", False
@@ -257,9 +318,9 @@ def birth_evidence(a: Profile, b: Profile) -> tuple[float, str, bool]:
         return 0.0, "", False
     gap = abs(a.birth_year - b.birth_year)
     if gap <= 1:
-        return 1.5, _("Age matches the estimated age"), False
+        return 1.2, "age", False
     if gap <= 2:
-        return 1.0, _("Age matches the estimated age"), False
+        return 0.8, "age", False
     if gap <= 4:
         return -1.5, "", False
     return -4.0, "", False
@@ -276,30 +337,40 @@ class Comparison:
     decisive: bool  # a shared date of birth or document beyond the name
 
 
-def compare(a: Profile, b: Profile) -> Comparison:
-    """How alike two records are, with the reasons a person would give."""
+def compare(a: Profile, b: Profile, *, explain: bool = True) -> Comparison:
+    """How alike two records are, with the reasons a person would give (only worked out
+    when `explain`: ranking explains the few candidates it keeps)."""
     name = name_similarity(a, b)
     log_odds = PRIOR + _name_weight(name.similarity)
     reasons = []
-    if reason := _name_reason(name):
+    if explain and (reason := _name_reason(name)):
         reasons.append(reason)
-    birth, reason, decisive = birth_evidence(a, b)
+    birth, birth_reason, decisive = birth_evidence(a, b)
     log_odds += birth
-    if reason:
-        reasons.append(reason)
+    if explain and birth_reason:
+        reasons.append(_BIRTH_REASONS[birth_reason]())
     if a.nationalities and b.nationalities:
         if a.nationalities & b.nationalities:
             log_odds += 0.8
-            reasons.append(_("Same nationality"))
+            if explain:
+                reasons.append(_("Same nationality"))
         else:
-            log_odds -= 3.0
+            log_odds -= 2.0
     if a.sex in ("F", "M") and b.sex in ("F", "M") and a.sex != b.sex:
         log_odds -= 3.0
+    if a.place and b.place:
+        if a.place == b.place or fuzz.ratio(a.place, b.place) >= 85:
+            log_odds += 1.0
+            if explain:
+                reasons.append(_("Same place of birth"))
+        else:
+            log_odds -= 1.0
     if a.documents & b.documents:
         # Decisive on its own: a shared number under other names is worth a decision too.
         log_odds = max(log_odds + 10.0, DOCUMENT_FLOOR)
         decisive = True
-        reasons.append(_("Same document number"))
+        if explain:
+            reasons.append(_("Same document number"))
     return Comparison(log_odds, tuple(reasons), name.similarity, decisive)
 
 
@@ -318,32 +389,55 @@ def _sigmoid(x: float) -> float:
 def rank(query: Profile, candidates, *, limit: int = 5) -> list[Ranked]:
     """The best `limit` of (key, profile) candidates, best first, scored 0..1.
 
-    A candidate's evidence is discounted by the number of candidates with evidence about as
-    strong: when many people fit equally well, none of them is likely to be the one."""
-    compared = [(key, compare(query, other)) for key, other in candidates]
-    odds = sorted((c.log_odds for _key, c in compared), reverse=True)
+    Each candidate's odds are weighed against its rivals, the other candidates whose
+    evidence is stronger (counted in full) or a little weaker (counted by half): with odds
+    o_i and rivals' odds o_j, its score is o_i / (1 + o_i + sum o_j), the chance that it,
+    and not a rival nor nobody, is the person. When many people fit equally well none is
+    likely; a candidate that fits clearly better (same document or date of birth) makes
+    weaker ones less likely, though they stay listed. Candidates with decisive evidence are
+    not rivals of each other: two earlier registrations of the same person both stay
+    likely. Reasons are worked out for the candidates kept only."""
+    candidates = list(candidates)
+    compared = [(key, compare(query, other, explain=False)) for key, other in candidates]
+    # Odds relative to the best, by descending log-odds, with running sums of all and of
+    # non-decisive candidates: a candidate's rivals are a prefix of this order.
+    order = sorted(compared, key=lambda kc: -kc[1].log_odds)
+    descending = [-c.log_odds for _key, c in order]
+    top = max([c.log_odds for _key, c in order] + [0.0])
+    every, indecisive = [0.0], [0.0]
+    for _key, c in order:
+        weight = math.exp(c.log_odds - top)
+        every.append(every[-1] + weight)
+        indecisive.append(indecisive[-1] + (0.0 if c.decisive else weight))
+    scored = []
+    for index, (_key, comparison) in enumerate(compared):
+        mine = comparison.log_odds
+        # Rivals at least as strong count in full, those a little weaker by half.
+        at_least = bisect_right(descending, -mine)
+        near = bisect_right(descending, -(mine - TIE_MARGIN))
+        sums = indecisive if comparison.decisive else every
+        rivals = (sums[at_least] + sums[near]) / 2 - math.exp(mine - top) * (
+            not comparison.decisive
+        )
+        # log(1 + sum of the rivals' odds)
+        discount = math.log(math.exp(-top) + max(rivals, 0.0)) + top
+        discount = min(discount, MAX_DISCOUNT + max(mine, 0.0))
+        if _sigmoid(mine) >= POSSIBLE_THRESHOLD:
+            scored.append((_sigmoid(mine - discount), index))
+    scored.sort(key=lambda si: si[0], reverse=True)
     ranked = []
-    for key, comparison in compared:
-        alike = _count_at_least(odds, comparison.log_odds - TIE_MARGIN)
+    for score, index in scored[:limit]:
+        key, other = candidates[index]
+        comparison = compare(query, other)
+        mine = comparison.log_odds
+        alike = bisect_right(descending, -(mine - TIE_MARGIN)) - bisect_left(
+            descending, -(mine + TIE_MARGIN)
+        )
         reasons = comparison.reasons
         if alike > 2 and not comparison.decisive:
             reasons = (
                 *reasons,
                 _("Common name: %(count)d other records fit about as well") % {"count": alike - 1},
             )
-        score = _sigmoid(comparison.log_odds - math.log(alike))
-        if score >= POSSIBLE_THRESHOLD:
-            ranked.append(Ranked(key, score, reasons, score >= LIKELY_THRESHOLD))
-    ranked.sort(key=lambda r: r.score, reverse=True)
-    return ranked[:limit]
-
-
-def _count_at_least(descending: list[float], floor: float) -> int:
-    low, high = 0, len(descending)
-    while low < high:
-        middle = (low + high) // 2
-        if descending[middle] >= floor:
-            low = middle + 1
-        else:
-            high = middle
-    return max(low, 1)
+        ranked.append(Ranked(key, score, reasons, score >= LIKELY_THRESHOLD))
+    return ranked

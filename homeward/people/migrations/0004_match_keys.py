@@ -24,6 +24,7 @@ def fill_match_keys(apps, schema_editor):
             nationalities=Nationality.objects.filter(person_id=person.pk).values_list(
                 "country_id", flat=True
             ),
+            sex=person.sex,
             date_of_birth=person.date_of_birth,
             estimated_age=person.estimated_age,
             estimated_on=person.age_estimated_on or person.created_at.date(),
@@ -38,37 +39,55 @@ def fill_match_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0003_person_display_name'),
+        ("people", "0003_person_display_name"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='match_profile',
+            model_name="person",
+            name="match_profile",
             field=models.JSONField(default=dict, editable=False),
         ),
         migrations.CreateModel(
-            name='MatchToken',
+            name="MatchToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('variant', models.CharField(max_length=20)),
-                ('code', models.CharField(max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("variant", models.CharField(max_length=20)),
+                ("code", models.CharField(max_length=20)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('variant', 'code'), name='unique_match_token')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("variant", "code"), name="unique_match_token")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PersonMatchKey',
+            name="PersonMatchKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='match_keys', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="match_keys",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['key', 'person'], name='person_match_key')],
+                "indexes": [models.Index(fields=["key", "person"], name="person_match_key")],
             },
         ),
         migrations.RunPython(fill_match_keys, migrations.RunPython.noop),
