@@ -24,7 +24,7 @@ FIND_PYTHON312 = \
 		done; \
 	fi
 
-.PHONY: help venv demo test lint format bench clean messages
+.PHONY: help venv demo test lint format bench bench-duplicates clean messages
 
 help:
 	@echo "make demo      migrate, seed demonstration data and serve on http://127.0.0.1:8000/"
@@ -33,6 +33,7 @@ help:
 	@echo "make lint      ruff format --check, ruff check, lint-imports"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make bench     benchmark against a throwaway PostgreSQL cluster"
+	@echo "make bench-duplicates  duplicate detection: 1,000,000 people, labelled pairs, brute force"
 	@echo "make messages  update and compile the French translations"
 	@echo "make clean     remove var/ and caches (keeps .venv)"
 
@@ -82,6 +83,10 @@ format: venv
 
 bench: venv
 	bash scripts/bench.sh $(BENCH_ARGS)
+
+# make bench-duplicates BENCH_ARGS="--people 100000" (arguments go to bench/duplicates/run.py)
+bench-duplicates: venv
+	bash scripts/bench_duplicates.sh $(BENCH_ARGS)
 
 # Run from homeward/ so that only the project's own sources and catalogues are touched
 # (not the translations of the packages inside .venv).
