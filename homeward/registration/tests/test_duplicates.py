@@ -169,6 +169,16 @@ def test_r_dup_1_typos_in_both_names_are_found_through_the_code_vocabulary(world
     assert candidate.likely
 
 
+def test_r_dup_1_a_name_misspelt_beyond_its_codes_is_found_by_the_date_of_birth(world):
+    earlier = register(world, "Idrissa", "Sowe", office="dakar", nationalities=["SN"])
+    now = register(world, "Ioriss", "Sgowe", nationalities=["SN"])  # both codes changed
+
+    (candidate,) = find_candidates(now)
+
+    assert candidate.person_id == earlier.pk
+    assert "Same date of birth" in candidate.reasons
+
+
 def test_r_dup_1_arabic_only_names_match_latin_spellings(world):
     earlier = register(world, "Mohamed", "Ould Ahmed", office="dakar", nationalities=["ML"])
     now = register(

@@ -241,6 +241,24 @@ def test_r_dup_1_document_numbers_compare_without_spaces_dashes_and_case():
     assert likely(a, b)
 
 
+def test_r_dup_1_place_of_birth_counts_for_and_against():
+    here = person("Moussa", date_of_birth=None, estimated_age=30, place_of_birth="N'Zérékoré")
+    same = person("Musa", date_of_birth=None, estimated_age=31, place_of_birth="Nzerekore")
+    other = person("Musa", date_of_birth=None, estimated_age=31, place_of_birth="Kindia")
+    unknown = person("Musa", date_of_birth=None, estimated_age=31)
+    assert "Same place of birth" in compare(here, same).reasons
+    assert compare(here, same).log_odds > compare(here, unknown).log_odds
+    assert compare(here, other).log_odds < compare(here, unknown).log_odds
+    assert likely(here, same)
+
+
+def test_r_dup_1_sex_counts_against():
+    woman = person("Awa", sex="F", date_of_birth=None, estimated_age=30)
+    man = person("Awa", sex="M", date_of_birth=None, estimated_age=30)
+    assert compare(woman, man).log_odds < compare(woman, woman).log_odds - 2
+    assert likely(woman, woman) and not likely(woman, man)
+
+
 # --- Ranking ---------------------------------------------------------------------------
 
 
