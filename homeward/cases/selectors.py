@@ -221,36 +221,36 @@ def case_get_for(
     actor, *, case_id=None, reference: str | None = None, prefetch: bool = True
 ) -> Case:
     """One case with its person, household, documents and recent timeline; NotFound for
-    missing and forbidden alike. `prefetch=False` reads the case row with its person and
-    offices only, for a caller that reads the rest with `case_file_of` (the case page)."""
-    if prefetch:
-        cases = (
-            _scope(actor)
-            .select_related(
-                "programme",
-                "host_office__country",
-                "origin_office__country",
-                "assigned_to",
-                "intended_return_area",
-                "person__registered_by",
-                "person__place_of_birth_area",
-            )
-            .prefetch_related(
-                "person__names",
-                "person__nationalities",
-                "person__languages",
-                "person__contacts",
-                Prefetch(
-                    "person__documents",
-                    queryset=IdentityDocument.objects.select_related("issuing_country"),
-                ),
-                "person__household",
-                "flags",
-                Prefetch("family_members", queryset=Case.objects.select_related("person")),
-            )
-        )
-    else:
+    missing and forbidden alike. `prefetch=False` reads the case with its person,
+    programme, offices, assignee and return area only, in one statement, for a caller that
+    reads the rest with `case_file_of` (the case page)."""
+    if not prefetch:
         return _case_with_references(actor, case_id=case_id, reference=reference)
+    cases = (
+        _scope(actor)
+        .select_related(
+            "programme",
+            "host_office__country",
+            "origin_office__country",
+            "assigned_to",
+            "intended_return_area",
+            "person__registered_by",
+            "person__place_of_birth_area",
+        )
+        .prefetch_related(
+            "person__names",
+            "person__nationalities",
+            "person__languages",
+            "person__contacts",
+            Prefetch(
+                "person__documents",
+                queryset=IdentityDocument.objects.select_related("issuing_country"),
+            ),
+            "person__household",
+            "flags",
+            Prefetch("family_members", queryset=Case.objects.select_related("person")),
+        )
+    )
     if reference is not None:
         cases = cases.filter(reference=reference.upper())
     else:
@@ -420,10 +420,16 @@ def _read(sql: str, params, *shapes) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
+    converting = [
+        [(index, column, _converters(column)) for index, column in converted]
+        for _model, _attnames, _pk_index, converted in layout
+    ]
     result = []
     for row in rows:
         record, start = [], 0
-        for model, attnames, pk_index, converters in layout:
+        for (model, attnames, pk_index, _converted), converters in zip(
+            layout, converting, strict=True
+        ):
             values = list(row[start : start + len(attnames)])
             start += len(attnames)
             if values[pk_index] is None:
@@ -440,22 +446,26 @@ def _read(sql: str, params, *shapes) -> list[tuple]:
 @functools.cache
 def _reader(sql: str, shapes: tuple, vendor: str) -> tuple:
     """The statement with each shape's columns written in and, per shape, the attribute
-    names, the key's position and the database's converters for the columns that have any
-    (SQLite: UUIDs, dates, booleans; JSON everywhere)."""
+    names, the key's position and the columns the database or the field converts (SQLite:
+    UUIDs, dates, booleans; JSON everywhere). The converters themselves are looked up on each
+    call, from the connection of the calling thread."""
     columns, layout = [], []
     for model, alias in shapes:
         fields = model._meta.concrete_fields
         columns.append(", ".join(f"{alias}.{field.column}" for field in fields))
-        converters = []
+        converted = []
         for index, field in enumerate(fields):
             column = field.get_col(alias)
-            functions = connection.ops.get_db_converters(column)
-            functions += column.get_db_converters(connection)
-            if functions:
-                converters.append((index, column, functions))
+            if _converters(column):
+                converted.append((index, column))
         pk_index = fields.index(model._meta.pk)
-        layout.append((model, [field.attname for field in fields], pk_index, converters))
+        layout.append((model, [field.attname for field in fields], pk_index, converted))
     return sql.format(*columns), layout
+
+
+def _converters(column) -> list:
+    """The database's and the field's converters of a column, as the ORM applies them."""
+    return connection.ops.get_db_converters(column) + column.get_db_converters(connection)
 
 
 def _db_value(field, value):
