@@ -6,7 +6,9 @@ that field group learns only that a confidential procedure is pending (R-VOT-3, 
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from django.db.models import Exists, JSONField, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +17,7 @@ from homeward.cases.models import Case, VulnerabilityCategory, VulnerabilityFlag
 from homeward.cases.policies import readable_groups_for_case
 from homeward.consent.models import DocumentKind, SignedDocument
 from homeward.consent.selectors import has_active_consent
-from homeward.programmes.selectors import programme_covers
+from homeward.programmes.models import CountryAction
 
 from .models import (
     AsylumOutcome,
@@ -68,31 +70,54 @@ class Item:
         return not self.reasons
 
 
-@dataclass
 class Facts:
-    """Everything the checklist reads, loaded with a fixed number of queries."""
+    """What the checklist reads: one summary row of the case's phase-1 records, its flags
+    and signed documents; records a procedure needs are read only when it applies."""
 
-    case: Case
-    readable: frozenset
-    flags: set
-    profile: object
-    sessions: list
-    asylum: list
-    screenings: list
-    health: object
-    child: object
-    protection: object
-    guardians: list
-    check: object
-    decisions: dict
-    documents: dict
-    medical_consent: bool
-    languages: set
+    def __init__(self, actor, case: Case):
+        self.case = case
+        self.readable = readable_groups_for_case(actor, case)
+        self.summary = _summary(case)
+        self.flags = set(
+            VulnerabilityFlag.objects.filter(case=case).values_list("category", flat=True)
+        )
+        self.documents = _latest_signed_documents(case)
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["summary"][name]
+        except KeyError:
+            raise AttributeError(name) from None
 
     @property
     def is_minor(self) -> bool:
         age = age_on(self.case.person, timezone.localdate())
         return age is not None and age < 18
+
+    @cached_property
+    def languages(self) -> set:
+        return person_languages(self.case)
+
+    @cached_property
+    def health(self):
+        return HealthAssessment.objects.filter(case=self.case).first()
+
+    @cached_property
+    def child(self):
+        return ChildProtection.objects.filter(case=self.case).first()
+
+    @cached_property
+    def protection(self):
+        return ProtectionAssessment.objects.filter(case=self.case).first()
+
+    @cached_property
+    def medical_consent(self) -> bool:
+        return has_active_consent(self.case, "medical_data_sharing")
+
+    @cached_property
+    def decisions(self) -> dict:
+        rows = DuplicateDecision.objects.filter(case=self.case)
+        return {str(d.candidate_id): d for d in rows}
 
 
 def load_facts(actor, case: Case) -> Facts:
@@ -101,29 +126,53 @@ def load_facts(actor, case: Case) -> Facts:
     key = getattr(actor, "pk", None)
     memo = case.__dict__.setdefault("_registration_facts", {})
     if key not in memo:
-        memo[key] = _load_facts(actor, case)
+        memo[key] = Facts(actor, case)
     return memo[key]
 
 
-def _load_facts(actor, case: Case) -> Facts:
-    return Facts(
-        case=case,
-        readable=readable_groups_for_case(actor, case),
-        flags=set(VulnerabilityFlag.objects.filter(case=case).values_list("category", flat=True)),
-        profile=CaseProfile.objects.filter(case=case).first(),
-        sessions=list(CounsellingSession.objects.filter(case=case)),
-        asylum=list(AsylumReferral.objects.filter(case=case)),
-        screenings=list(Screening.objects.filter(case=case).prefetch_related("findings__other")),
-        health=HealthAssessment.objects.filter(case=case).first(),
-        child=ChildProtection.objects.filter(case=case).first(),
-        protection=ProtectionAssessment.objects.filter(case=case).first(),
-        guardians=list(Guardian.objects.filter(case=case)),
-        check=DuplicateCheck.objects.filter(case=case).order_by("-checked_at", "-id").first(),
-        decisions={str(d.candidate_id): d for d in DuplicateDecision.objects.filter(case=case)},
-        documents=_latest_signed_documents(case),
-        medical_consent=has_active_consent(case, "medical_data_sharing"),
-        languages=person_languages(case),
+def _exists(model, **conditions):
+    return Exists(model.objects.filter(case=OuterRef("pk"), **conditions))
+
+
+def _latest(model, field: str, order=("-created_at",), output=None):
+    rows = model.objects.filter(case=OuterRef("pk")).order_by(*order).values(field)[:1]
+    return Subquery(rows, output_field=output) if output else Subquery(rows)
+
+
+def _covers(kind: str, country_field: str):
+    return Exists(
+        CountryAction.objects.filter(
+            programme=OuterRef("programme"), kind=kind, country=OuterRef(country_field)
+        )
     )
+
+
+SUMMARY = {
+    "host_covered": lambda: _covers(CountryAction.Kind.HOST, "host_office__country"),
+    "origin_covered": lambda: _covers(CountryAction.Kind.ORIGIN, "origin_office__country"),
+    "has_return_session": lambda: _exists(CounsellingSession, kind=SessionKind.RETURN),
+    "has_free_session": lambda: _exists(
+        CounsellingSession, kind=SessionKind.RETURN, direct_access=True, spoke_freely=True
+    ),
+    "asylum_pending": lambda: _exists(AsylumReferral, outcome=AsylumOutcome.PENDING),
+    "asylum_pursuing": lambda: _exists(AsylumReferral, outcome=AsylumOutcome.PURSUING),
+    "has_pre_departure_screening": lambda: _exists(Screening, stage=ScreeningStage.PRE_DEPARTURE),
+    "latest_capacity": lambda: _latest(Screening, "capacity", ("-screened_on", "-created_at")),
+    "has_confirmed_guardian": lambda: _exists(Guardian, identity_confirmed=True),
+    "in_detention": lambda: _latest(CaseProfile, "in_detention"),
+    "detention_grounds": lambda: _latest(CaseProfile, "detention_grounds"),
+    "returns_with_one_parent": lambda: _latest(CaseProfile, "returns_with_one_parent"),
+    "checked_at": lambda: _latest(DuplicateCheck, "checked_at", ("-checked_at", "-id")),
+    "candidates": lambda: _latest(
+        DuplicateCheck, "candidates", ("-checked_at", "-id"), output=JSONField()
+    ),
+}
+
+
+def _summary(case: Case) -> dict:
+    """One statement: which phase-1 records exist, and the few values the items compare."""
+    annotations = {name: build() for name, build in SUMMARY.items()}
+    return Case.objects.filter(pk=case.pk).annotate(**annotations).values(*SUMMARY).get()
 
 
 def _latest_signed_documents(case: Case) -> dict:
@@ -174,9 +223,7 @@ def _programme(facts: Facts) -> Item:
     case = facts.case
     item = Item("programme", _("The programme covers the host and origin countries"), "")
     host = case.host_office.country_id if case.host_office_id else None
-    if not programme_covers(
-        case.programme, host_country=host, origin_country=case.origin_office.country_id
-    ):
+    if not (facts.origin_covered and (host is None or facts.host_covered)):
         item.reasons.append(
             _("Programme “%(programme)s” does not cover returns from %(host)s to %(origin)s.")
             % {
@@ -190,7 +237,7 @@ def _programme(facts: Facts) -> Item:
 
 def _counselling(facts: Facts) -> Item:
     item = Item("counselling", _("Return counselling held"), "R-CNS-1", action="session_new")
-    if not any(s.kind == SessionKind.RETURN for s in facts.sessions):
+    if not facts.has_return_session:
         item.reasons.append(_("No return counselling session is recorded."))
     return item
 
@@ -208,7 +255,7 @@ def _declaration(facts: Facts) -> Item:
         item.reasons.append(
             _("The signed voluntary return declaration and data authorization is missing.")
         )
-    elif facts.languages and (doc.language or "").lower() not in facts.languages:
+    elif (doc.language or "").lower() not in (facts.languages or {doc.language.lower()}):
         item.reasons.append(
             _("The declaration was signed in a language the migrant does not understand.")
         )
@@ -220,7 +267,7 @@ def _declaration(facts: Facts) -> Item:
 def _screening(facts: Facts) -> Item:
     """R-VUL-1: a profile and vulnerability screening before departure."""
     item = Item("screening", _("Vulnerability screening done"), "R-VUL-1", action="screening_new")
-    if not any(s.stage == ScreeningStage.PRE_DEPARTURE for s in facts.screenings):
+    if not facts.has_pre_departure_screening:
         item.reasons.append(_("No profile and vulnerability screening before departure."))
     return item
 
@@ -228,11 +275,10 @@ def _screening(facts: Facts) -> Item:
 def _duplicates(facts: Facts) -> Item:
     """R-DUP-1: a duplicate search since the person last changed, every likely match decided."""
     item = Item("duplicates", _("Duplicate check decided"), "R-DUP-1", action="duplicates")
-    check = facts.check
-    if check is None or check.checked_at < facts.case.person.updated_at:
+    if facts.checked_at is None or facts.checked_at < facts.case.person.updated_at:
         item.reasons.append(_("Run the duplicate check (the person's details changed since)."))
         return item
-    for candidate in check.candidates:
+    for candidate in facts.candidates or []:
         if not candidate.get("likely"):
             continue
         decision = facts.decisions.get(candidate["person_id"])
@@ -251,16 +297,14 @@ def _duplicates(facts: Facts) -> Item:
 
 def _detention(facts: Facts) -> Item | None:
     """R-CNS-4: detention only for breach of immigration rules; counselled freely."""
-    if facts.profile is None or not facts.profile.in_detention:
+    if not facts.in_detention:
         return None
     item = Item("detention", _("Detention conditions"), "R-CNS-4", action="profile_edit")
-    if facts.profile.detention_grounds != DetentionGrounds.IMMIGRATION_ONLY:
+    if facts.detention_grounds != DetentionGrounds.IMMIGRATION_ONLY:
         item.reasons.append(
             _("AVRR from detention only where detention is for breach of immigration rules.")
         )
-    if not any(
-        s.kind == SessionKind.RETURN and s.direct_access and s.spoke_freely for s in facts.sessions
-    ):
+    if not facts.has_free_session:
         item.reasons.append(
             _(
                 "No counselling session confirms direct access to the migrant in conditions "
@@ -272,28 +316,23 @@ def _detention(facts: Facts) -> Item | None:
 
 def _asylum(facts: Facts) -> Item | None:
     """R-CNS-3: registration waits for the migrant's decision on asylum."""
-    if not facts.asylum:
+    if not (facts.asylum_pending or facts.asylum_pursuing):
         return None
     item = Item("asylum", _("Asylum referral decided"), "R-CNS-3", action="asylum")
-    for referral in facts.asylum:
-        if referral.outcome == AsylumOutcome.PENDING:
-            item.reasons.append(
-                _("Waiting for the migrant's decision after the referral to %(to)s.")
-                % {"to": referral.referred_to}
-            )
-        elif referral.outcome == AsylumOutcome.PURSUING:
-            item.reasons.append(_("The migrant is pursuing asylum."))
+    if facts.asylum_pending:
+        item.reasons.append(_("Waiting for the migrant's decision after the asylum referral."))
+    if facts.asylum_pursuing:
+        item.reasons.append(_("The migrant is pursuing asylum."))
     return item
 
 
 def _guardian(facts: Facts) -> Item | None:
     """R-VOL-3: a child or a person unable to decide needs a legal guardian."""
-    latest = facts.screenings[0] if facts.screenings else None
-    unable = latest is not None and latest.capacity == Capacity.UNABLE
+    unable = facts.latest_capacity == Capacity.UNABLE
     if not (facts.is_minor or unable):
         return None
     item = Item("guardian", _("Legal guardian associated"), "R-VOL-3", action="guardian_new")
-    if not any(g.identity_confirmed for g in facts.guardians):
+    if not facts.has_confirmed_guardian:
         item.reasons.append(_("No legal guardian with a confirmed identity is recorded."))
     doc = facts.documents.get("voluntary_return_declaration")
     if doc is not None and doc.signatory not in GUARDIAN_SIGNATORIES:
@@ -328,7 +367,7 @@ def _child(facts: Facts) -> Item | None:
 
 def _one_parent(facts: Facts) -> Item | None:
     """R-UMC-2: a child returning with one of two custodial parents."""
-    if not (facts.is_minor and facts.profile and facts.profile.returns_with_one_parent):
+    if not (facts.returns_with_one_parent and facts.is_minor):
         return None
     item = Item("one_parent", _("One-parent declaration"), "R-UMC-2", action="case_consent")
     item.reasons += _missing_forms(facts, ("one_parent_declaration",))

@@ -146,7 +146,7 @@ def test_r_cns_3_registration_waits_for_the_asylum_decision(world):
     referral = services.asylum_referral_record(
         actor=counsellor, case_id=case.pk, data={"referred_on": TODAY}
     )
-    assert any("decision after the referral to UNHCR" in r for r in blocked_reasons(world, case))
+    assert any("decision after the asylum referral" in r for r in blocked_reasons(world, case))
     services.asylum_referral_decide(
         actor=counsellor,
         referral_id=referral.pk,

@@ -18,7 +18,7 @@ from homeward.cases.policies import writable_groups_for_case
 from homeward.cases.selectors import case_get_for, transition_options
 from homeward.cases.services import case_viewed
 from homeward.core.errors import PermissionDenied, ValidationFailed, VersionConflict
-from homeward.registration import duplicate_services, procedures, services
+from homeward.registration import duplicate_services, procedures, selectors, services
 from homeward.registration.checklist import load_facts, registration_checklist
 from homeward.registration.models import (
     AsylumReferral,
@@ -59,18 +59,17 @@ def registration_overview(request, reference: str):
         (o for o in transition_options(request.user, case) if o.transition.name == "register"), None
     )
     case_viewed(actor=request.user, case=case, ip_address=client_ip(request))
-    readable = facts.readable
+    actor = request.user
     context = {
         "case": case,
         "items": items,
         "done_count": sum(1 for i in items if i.done),
         "register": register,
-        "facts": facts,
-        "screenings": [
-            (s, [f for f in s.findings.all() if f.field_group in readable])
-            for s in facts.screenings
-        ],
-        "referrals": [r for r in Referral.objects.filter(case=case) if r.field_group in readable],
+        "sessions": selectors.sessions_for(actor, case),
+        "screenings": selectors.screenings_for(actor, case),
+        "referrals": selectors.referrals_for(actor, case),
+        "asylum_referrals": selectors.asylum_referrals_for(actor, case),
+        "guardians": selectors.guardians_for(actor, case),
         "writable": writable_groups_for_case(request.user, case),
         "perms": access_for(request.user).perms_at(case.office_ids),
         "in_counselling": case.phase in (Phase.IDENTIFIED, Phase.COUNSELLING),
@@ -400,17 +399,17 @@ def duplicates_page(request, reference: str):
         duplicate_services.duplicates_check(actor=request.user, case_id=case.pk)
         messages.success(request, _("Duplicate check run."))
         return redirect("web:duplicates", reference=case.reference)
-    facts = load_facts(request.user, case)
+    check = selectors.latest_duplicate_check(case)
+    decisions = {str(d.candidate_id): d for d in selectors.duplicate_decisions_for(case)}
     form = DuplicateDecisionForm()
-    rows = []
-    for candidate in facts.check.candidates if facts.check else []:
-        rows.append(
-            {"candidate": candidate, "decision": facts.decisions.get(candidate["person_id"])}
-        )
+    rows = [
+        {"candidate": candidate, "decision": decisions.get(candidate["person_id"])}
+        for candidate in (check.candidates if check else [])
+    ]
     can_decide = Perm.DUPLICATE_DECIDE in access_for(request.user).perms_at(case.office_ids)
     context = {
         "case": case,
-        "check": facts.check,
+        "check": check,
         "rows": rows,
         "form": form,
         "can_decide": can_decide,
