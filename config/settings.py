@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "homeward.cases",
     "homeward.consent",
     "homeward.registration",
+    "homeward.movements",
     "homeward.documents",
     "homeward.api",
     "homeward.web",
