@@ -21,6 +21,13 @@ from homeward.registration.models import (
     Referral,
     Screening,
 )
+from homeward.registration.procedures import (
+    CHILD_FIELDS,
+    GUARDIAN_FIELDS,
+    HEALTH_FIELDS,
+    PROTECTION_FIELDS,
+)
+from homeward.registration.services import PROFILE_FIELDS, REFERRAL_FIELDS, SESSION_FIELDS
 
 from .base import Form
 from .consent import language_choices
@@ -74,19 +81,7 @@ class RecordForm(Form):
 
 class SessionForm(RecordForm):
     model = CounsellingSession
-    field_names = (
-        "kind",
-        "held_on",
-        "place",
-        "mode",
-        "language",
-        "interpreter",
-        "interpreted_into",
-        "participants",
-        "notes",
-        "direct_access",
-        "spoke_freely",
-    )
+    field_names = SESSION_FIELDS
     widgets = {"notes": TEXT, "direct_access": YES_NO_UNKNOWN, "spoke_freely": YES_NO_UNKNOWN}
 
     def __init__(self, *args, case=None, **kwargs):
@@ -106,21 +101,7 @@ class SessionForm(RecordForm):
 class ProfileForm(RecordForm):
     model = CaseProfile
     versioned = True
-    field_names = (
-        "current_situation",
-        "left_home_on",
-        "route",
-        "months_abroad",
-        "migration_cost",
-        "debt",
-        "cost_currency",
-        "education",
-        "occupation",
-        "skills",
-        "in_detention",
-        "detention_grounds",
-        "returns_with_one_parent",
-    )
+    field_names = PROFILE_FIELDS
     widgets = {"current_situation": TEXT, "route": TEXT, "skills": TEXT}
 
 
@@ -188,58 +169,34 @@ class ScreeningForm(RecordForm):
 class ReferralForm(RecordForm):
     model = Referral
     versioned = True
-    field_names = ("provider", "status", "urgent", "notes")
+    field_names = REFERRAL_FIELDS
     widgets = {"notes": TEXT}
 
 
 class HealthForm(RecordForm):
     model = HealthAssessment
     versioned = True
-    field_names = (
-        "treatment_at_origin",
-        "treatment_notes",
-        "decision",
-        "relocation_area",
-        "needs_medication",
-        "needs_wheelchair",
-        "needs_stretcher",
-        "needs_medical_escort",
-        "travel_needs_notes",
-    )
+    field_names = HEALTH_FIELDS
     widgets = {"treatment_notes": TEXT, "travel_needs_notes": TEXT}
 
 
 class ChildProtectionForm(RecordForm):
     model = ChildProtection
     versioned = True
-    field_names = (
-        "guardian_confirmed_host",
-        "guardian_confirmed_origin",
-        "family_assessment_on",
-        "best_interests",
-        "best_interests_on",
-        "child_willing",
-        "notes",
-    )
+    field_names = CHILD_FIELDS
     widgets = {"child_willing": YES_NO_UNKNOWN, "notes": TEXT}
 
 
 class ProtectionForm(RecordForm):
     model = ProtectionAssessment
     versioned = True
-    field_names = (
-        "interviewed_on",
-        "risk_level",
-        "outcome",
-        "community_of_choice",
-        "protection_notes",
-    )
+    field_names = PROTECTION_FIELDS
     widgets = {"protection_notes": TEXT}
 
 
 class GuardianForm(RecordForm):
     model = Guardian
-    field_names = ("reason", "name", "relationship", "contact", "identity_confirmed")
+    field_names = GUARDIAN_FIELDS
 
 
 class DuplicateDecisionForm(Form):
