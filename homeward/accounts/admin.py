@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import LoginFailure, Membership, Office, User
+from .models import LoginFailure, Membership, Office, OfficeClosure, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -17,12 +17,31 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "email", "is_active")
 
 
+class OfficeClosureInline(admin.TabularInline):
+    model = OfficeClosure
+    extra = 0
+    fields = ("starts_on", "ends_on", "reason")
+
+
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "country", "is_host", "is_transit", "is_origin")
     list_filter = ("country", "is_host", "is_transit", "is_origin")
     search_fields = ("name", "code")
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, OfficeClosureInline]
+
+
+@admin.register(OfficeClosure)
+class OfficeClosureAdmin(admin.ModelAdmin):
+    """Office closures: days working-day deadlines skip besides weekends and public holidays."""
+
+    list_display = ("office", "starts_on", "ends_on", "reason")
+    list_filter = ("office",)
+    list_select_related = ("office",)
+    search_fields = ("reason", "office__name", "office__code")
+    date_hierarchy = "starts_on"
+    autocomplete_fields = ("office",)
+    fields = ("office", "starts_on", "ends_on", "reason")
 
 
 @admin.register(LoginFailure)

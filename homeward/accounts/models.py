@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,18 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class Weekend(models.TextChoices):
+    """The weekends an office may use instead of its country's (keys of WEEKEND_PATTERNS)."""
+
+    SAT_SUN = "sat_sun", _("Saturday and Sunday")
+    FRI_SAT = "fri_sat", _("Friday and Saturday")
+    THU_FRI = "thu_fri", _("Thursday and Friday")
+    FRI_SUN = "fri_sun", _("Friday and Sunday")
+    FRI = "fri", _("Friday only")
+    SAT = "sat", _("Saturday only")
+    SUN = "sun", _("Sunday only")
+
+
 class Office(BaseModel):
     """A mission or sub-office; acts as host, transit and/or origin office."""
 
@@ -34,6 +47,13 @@ class Office(BaseModel):
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    weekend = models.CharField(
+        _("weekend"),
+        max_length=8,
+        choices=Weekend.choices,
+        blank=True,
+        help_text=_("Leave empty for the usual weekend of the office's country."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -42,6 +62,40 @@ class Office(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OfficeClosure(BaseModel):
+    """Days an office is closed besides weekends and national public holidays (inclusive).
+
+    Office retreats, regional holidays, an Islamic holiday observed on another day than the
+    one the holiday calendar estimates. Deadlines counted in working days skip them.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="closures")
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        ordering = ["office", "starts_on"]
+        verbose_name = _("office closure")
+        verbose_name_plural = _("office closures")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="office_closure_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.starts_on == self.ends_on:
+            return f"{self.office}: {self.starts_on} ({self.reason})"
+        return f"{self.office}: {self.starts_on} – {self.ends_on} ({self.reason})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The last day cannot be before the first day.")})
 
 
 class Membership(models.Model):
