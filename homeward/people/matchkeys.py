@@ -7,7 +7,8 @@ document numbers into
   (ou→u, kh→k, dj/di+vowel→j, ch/sh→s, c→k/s, doubled letters, vowel classes, ...) and a
   consonant *code* ("Mohamed", "Muhammad", "Mouhamed", "محمد" → "mhmd");
 - *blocking keys*, stored in `PersonMatchKey` (indexed): pairs of name codes with the birth
-  year, the exact date of birth with sex, and normalised document numbers;
+  year, the exact date of birth with sex, and normalised document numbers; and the pairs of
+  name codes alone, which count how many people share a name;
 - *vocabulary rows* (`MatchToken`): each code with its one- and two-letter deletions, so that
   a misspelt code finds the stored codes within one or two edits without scanning people.
 
@@ -219,6 +220,16 @@ def pair_key(a: str, b: str, year: int) -> str:
     return f"p{a}.{b}.{year}"
 
 
+def name_key(a: str, b: str) -> str:
+    a, b = sorted((a, b))
+    return f"q{a}.{b}"
+
+
+def name_keys(all_spellings) -> set[str]:
+    """Pairs of name codes whatever the birth: counting them says how common a name is."""
+    return {name_key(a, b) for codes in code_sets(all_spellings) for a, b in combinations(codes, 2)}
+
+
 def single_key(a: str, year: int) -> str:
     return f"s{a}.{year}"
 
@@ -256,8 +267,9 @@ def stored_keys(
     documents=(),
 ) -> set[str]:
     """The blocking keys stored for a person: name-code pairs (or the only code) with each
-    year of birth, the date of birth with sex, document numbers."""
-    keys: set[str] = set()
+    year of birth, the date of birth with sex, document numbers; and the name-code pairs
+    alone, to count namesakes."""
+    keys: set[str] = name_keys(all_spellings)
     years = []
     if year is not None:
         spread = ESTIMATED_YEARS if estimated else 0

@@ -5,8 +5,9 @@ people: the person's name codes (each widened to the stored codes within one or 
 from the code vocabulary) paired over the plausible birth years, each code with the date of
 birth (also with day and month swapped), and document numbers. The few hundred people found
 are scored in Python (`matching.rank`) from the match profile the people service keeps on
-each person. Five queries whatever the number of candidates: vocabulary, keys, candidates,
-their cases, plus three to read the person's own data when its profile is not loaded.
+each person, weighing how common the person's name is in the register. Five queries
+whatever the number of candidates: vocabulary, keys, namesakes, candidates, their cases
+(plus three to read the person's own data when its profile is not loaded).
 """
 
 import datetime
@@ -18,7 +19,7 @@ from django.db.models.expressions import RawSQL
 from rapidfuzz.distance import Levenshtein
 
 from homeward.cases.models import Case, Phase
-from homeward.people.matchkeys import deletions, lookup_keys
+from homeward.people.matchkeys import deletions, lookup_keys, name_keys
 from homeward.people.models import IdentityDocument, MatchToken, Person, PersonMatchKey
 from homeward.programmes.models import ReturnScheme
 
@@ -95,7 +96,12 @@ def find_candidates(person, *, programme=None, limit: int = 5) -> list[Candidate
             "place_of_birth",
         )
     }
-    ranked = rank(query, [(pk, _profile_of_row(row)) for pk, row in rows.items()], limit=limit)
+    ranked = rank(
+        query,
+        [(pk, _profile_of_row(row)) for pk, row in rows.items()],
+        limit=limit,
+        namesakes=_namesakes(query, person.pk),
+    )
     cases = _prior_cases([r.key for r in ranked], getattr(programme, "pk", programme))
     return [
         Candidate(
@@ -118,6 +124,21 @@ def _in(model, column: str, values: list):
         return Q(**{f"{column}__in": values})
     qn = connection.ops.quote_name
     return RawSQL(f"{qn(model._meta.db_table)}.{qn(column)} = ANY(%s)", (values,), BooleanField())
+
+
+def _namesakes(query: Profile, exclude) -> int:
+    """How many other people share the person's name (its most common reading)."""
+    keys = sorted(name_keys(query.spellings))
+    if not keys:
+        return 0
+    counts = (
+        PersonMatchKey.objects.filter(_in(PersonMatchKey, "key", keys))
+        .exclude(person_id=exclude)
+        .values("key")
+        .annotate(n=Count("id"))
+        .values_list("n", flat=True)
+    )
+    return max(counts, default=0)
 
 
 def _similar_codes(query: Profile) -> dict[str, list[str]]:

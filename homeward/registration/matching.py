@@ -21,7 +21,7 @@ in a large register, and none of them is then a *likely* match.
 import datetime
 import math
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from django.utils.translation import gettext as _
@@ -39,7 +39,7 @@ from homeward.people.matchkeys import (
     spellings,
 )
 
-LIKELY_THRESHOLD = 0.75
+LIKELY_THRESHOLD = 0.7
 # Candidates below this score are not worth showing.
 POSSIBLE_THRESHOLD = 0.3
 
@@ -51,6 +51,10 @@ SIMILAR_NAME = 0.75
 DOCUMENT_FLOOR = 3.0
 # Evidence within this much of a candidate's counts as "as good" when discounting ties.
 TIE_MARGIN = 1.0
+# How much the odds of a weaker candidate count against a stronger one. In full (1.0) if
+# the odds were calibrated to the register's size; less, because they are not: a register
+# ten times larger holds ten times more people who happen to fit an approximate age.
+WEAKER_RIVALS = 0.3
 # A weaker candidate stays visible (not likely) beside a much stronger one.
 MAX_DISCOUNT = 3.5
 
@@ -295,35 +299,43 @@ _BIRTH_REASONS = {
 }
 
 
-def birth_evidence(a: Profile, b: Profile) -> tuple[float, str, bool]:
-    """(log-odds, reason, decisive) for the dates of birth or estimated ages; the reason
-    is a key of _BIRTH_REASONS or empty."""
+# About how often two people born in a register's usual span of years agree this well by
+# chance: the same date, the same year, years of birth within one or two years.
+CHANCE_SAME_DATE = 1 / 5000
+CHANCE_SAME_YEAR = 1 / 30
+CHANCE_AGE = {0: 0.075, 1: 0.075, 2: 0.125}
+
+
+def birth_evidence(a: Profile, b: Profile) -> tuple[float, str, bool, float]:
+    """(log-odds, reason, decisive, chance) for the dates of birth or estimated ages; the
+    reason is a key of _BIRTH_REASONS or empty; chance is how often two people agree this
+    well by chance (0 when they disagree)."""
     x, y = a.date_of_birth, b.date_of_birth
     if x is not None and y is not None:
         if x == y:
             if _year_only(x):
-                return 2.0, "year", False
-            return 4.5, "date", True
+                return 2.0, "year", False, CHANCE_SAME_YEAR
+            return 4.5, "date", True, CHANCE_SAME_DATE
         if x.year == y.year and x.day == y.month and x.month == y.day:
-            return 3.0, "swapped", True
+            return 3.0, "swapped", True, CHANCE_SAME_DATE
         if x.year == y.year:
             if _year_only(x) or _year_only(y):
-                return 1.5, "year", False
+                return 1.5, "year", False, CHANCE_SAME_YEAR
             # Two full dates that differ: another person, or a slip in the day.
-            return (-1.0 if x.month == y.month else -2.5), "", False
+            return (-1.0 if x.month == y.month else -2.5), "", False, 0.0
         if abs(x.year - y.year) == 1 and (x.month, x.day) == (y.month, y.day):
-            return 1.0, "", False
-        return (-2.0 if abs(x.year - y.year) <= 2 else -5.0), "", False
+            return 1.0, "", False, CHANCE_SAME_DATE
+        return (-2.0 if abs(x.year - y.year) <= 2 else -5.0), "", False, 0.0
     if a.birth_year is None or b.birth_year is None:
-        return 0.0, "", False
+        return 0.0, "", False, 1.0
     gap = abs(a.birth_year - b.birth_year)
     if gap <= 1:
-        return 1.2, "age", False
+        return 1.2, "age", False, CHANCE_AGE[gap]
     if gap <= 2:
-        return 0.8, "age", False
+        return 0.8, "age", False, CHANCE_AGE[gap]
     if gap <= 4:
-        return -1.5, "", False
-    return -4.0, "", False
+        return -1.5, "", False, 0.0
+    return -4.0, "", False, 0.0
 
 
 # --- Whole records -------------------------------------------------------------------
@@ -335,6 +347,8 @@ class Comparison:
     reasons: tuple[str, ...]
     name: float
     decisive: bool  # a shared date of birth or document beyond the name
+    # How often someone with the same name would fit the birth data this well by chance.
+    chance: float = 0.0
 
 
 def compare(a: Profile, b: Profile, *, explain: bool = True) -> Comparison:
@@ -345,7 +359,7 @@ def compare(a: Profile, b: Profile, *, explain: bool = True) -> Comparison:
     reasons = []
     if explain and (reason := _name_reason(name)):
         reasons.append(reason)
-    birth, birth_reason, decisive = birth_evidence(a, b)
+    birth, birth_reason, decisive, chance = birth_evidence(a, b)
     log_odds += birth
     if explain and birth_reason:
         reasons.append(_BIRTH_REASONS[birth_reason]())
@@ -371,7 +385,9 @@ def compare(a: Profile, b: Profile, *, explain: bool = True) -> Comparison:
         decisive = True
         if explain:
             reasons.append(_("Same document number"))
-    return Comparison(log_odds, tuple(reasons), name.similarity, decisive)
+    if a.documents & b.documents or name.similarity < VARIANT_NAME:
+        chance = 0.0
+    return Comparison(log_odds, tuple(reasons), name.similarity, decisive, chance)
 
 
 @dataclass(frozen=True)
@@ -386,19 +402,27 @@ def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-max(min(x, 50.0), -50.0)))
 
 
-def rank(query: Profile, candidates, *, limit: int = 5) -> list[Ranked]:
+def rank(query: Profile, candidates, *, limit: int = 5, namesakes: int = 0) -> list[Ranked]:
     """The best `limit` of (key, profile) candidates, best first, scored 0..1.
 
-    Each candidate's odds are weighed against its rivals, the other candidates whose
-    evidence is stronger (counted in full) or a little weaker (counted by half): with odds
-    o_i and rivals' odds o_j, its score is o_i / (1 + o_i + sum o_j), the chance that it,
-    and not a rival nor nobody, is the person. When many people fit equally well none is
-    likely; a candidate that fits clearly better (same document or date of birth) makes
-    weaker ones less likely, though they stay listed. Candidates with decisive evidence are
-    not rivals of each other: two earlier registrations of the same person both stay
-    likely. Reasons are worked out for the candidates kept only."""
+    Each candidate's odds are weighed against its rivals, the other candidates, counted in
+    full when their evidence is as strong or stronger and in part (WEAKER_RIVALS) when
+    weaker: with odds o_i and rivals' odds o_j, its score is o_i / (1 + o_i + sum o_j), the
+    chance that it, and not a rival nor nobody, is the person. When many people fit
+    equally well none is likely; a candidate that fits clearly better (same document or
+    date of birth) makes weaker ones less likely, though they stay listed. Candidates with
+    decisive evidence are not rivals of each other: two earlier registrations of the same
+    person both stay likely. Reasons are worked out for the candidates kept only.
+
+    `namesakes`, how many people in the register share the query's name, discounts what a
+    name fitting the birth data is worth by how many of them would fit as well by chance
+    (a term-frequency adjustment): the same common name and an age within a year mean
+    little among a million people, the same date of birth still does."""
     candidates = list(candidates)
-    compared = [(key, compare(query, other, explain=False)) for key, other in candidates]
+    raw = [compare(query, other, explain=False) for _key, other in candidates]
+    compared = [
+        (key, _by_chance(c, namesakes)) for (key, _other), c in zip(candidates, raw, strict=True)
+    ]
     # Odds relative to the best, by descending log-odds, with running sums of all and of
     # non-decisive candidates: a candidate's rivals are a prefix of this order.
     order = sorted(compared, key=lambda kc: -kc[1].log_odds)
@@ -412,32 +436,50 @@ def rank(query: Profile, candidates, *, limit: int = 5) -> list[Ranked]:
     scored = []
     for index, (_key, comparison) in enumerate(compared):
         mine = comparison.log_odds
-        # Rivals at least as strong count in full, those a little weaker by half.
+        # Rivals at least as strong count in full, weaker ones in part.
         at_least = bisect_right(descending, -mine)
-        near = bisect_right(descending, -(mine - TIE_MARGIN))
         sums = indecisive if comparison.decisive else every
-        rivals = (sums[at_least] + sums[near]) / 2 - math.exp(mine - top) * (
-            not comparison.decisive
+        rivals = (
+            sums[at_least]
+            + WEAKER_RIVALS * (sums[-1] - sums[at_least])
+            - math.exp(mine - top) * (not comparison.decisive)
         )
         # log(1 + sum of the rivals' odds)
         discount = math.log(math.exp(-top) + max(rivals, 0.0)) + top
         discount = min(discount, MAX_DISCOUNT + max(mine, 0.0))
-        if _sigmoid(mine) >= POSSIBLE_THRESHOLD:
+        # Listed on its own evidence, however common the name.
+        if _sigmoid(raw[index].log_odds) >= POSSIBLE_THRESHOLD:
             scored.append((_sigmoid(mine - discount), index))
     scored.sort(key=lambda si: si[0], reverse=True)
     ranked = []
     for score, index in scored[:limit]:
         key, other = candidates[index]
-        comparison = compare(query, other)
+        comparison = _by_chance(compare(query, other), namesakes)
         mine = comparison.log_odds
         alike = bisect_right(descending, -(mine - TIE_MARGIN)) - bisect_left(
             descending, -(mine + TIE_MARGIN)
         )
+        expected = round(namesakes * comparison.chance)
         reasons = comparison.reasons
-        if alike > 2 and not comparison.decisive:
+        if expected >= 2 and not comparison.decisive:
+            reasons = (
+                *reasons,
+                _("Common name: about %(count)d people in the register would fit as well")
+                % {"count": expected},
+            )
+        elif alike > 2 and not comparison.decisive:
             reasons = (
                 *reasons,
                 _("Common name: %(count)d other records fit about as well") % {"count": alike - 1},
             )
         ranked.append(Ranked(key, score, reasons, score >= LIKELY_THRESHOLD))
     return ranked
+
+
+def _by_chance(comparison: Comparison, namesakes: int) -> Comparison:
+    """The comparison with its odds divided by 1 + the number of namesakes expected to fit
+    the birth data as well by chance."""
+    expected = namesakes * comparison.chance
+    if expected <= 0:
+        return comparison
+    return replace(comparison, log_odds=comparison.log_odds - math.log1p(expected))

@@ -251,7 +251,7 @@ def test_r_dup_1_lookup_reads_a_bounded_number_of_queries(world, django_assert_m
     now = make_person(world.niamey, "Mamadou", "Diallo", sex="M", date_of_birth=D(1991, 1, 2))
     now.refresh_from_db()
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         found = find_candidates(now, programme=world.programme, limit=5)
 
     assert len(found) == 5

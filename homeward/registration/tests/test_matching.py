@@ -280,6 +280,18 @@ def test_r_dup_1_a_common_name_with_only_an_age_fits_too_many_people_to_be_likel
     assert best.key == 7 and best.likely
 
 
+def test_r_dup_1_a_name_shared_by_many_in_the_register_needs_more_than_an_age():
+    query = person("Mamadou", "Diallo", date_of_birth=None, estimated_age=30)
+    earlier = [(1, person("Mamadou", "Diallo", date_of_birth=D(1995, 5, 5)))]
+    assert rank(query, earlier, namesakes=3)[0].likely  # a rare name: likely
+    (common,) = rank(query, earlier, namesakes=2000)  # 2,000 namesakes: about 150 that age
+    assert not common.likely
+    assert any(r.startswith("Common name: about 150 people") for r in common.reasons)
+    # The same date of birth still stands out among 2,000 namesakes.
+    exact = person("Mamadou", "Diallo", date_of_birth=D(1995, 5, 5))
+    assert rank(exact, earlier, namesakes=2000)[0].likely
+
+
 def test_r_dup_1_two_earlier_registrations_of_the_same_person_are_both_likely():
     ranked = rank(
         person("Ousmane", "Sylla"), [(1, person("Usman", "Silla")), (2, person("Ousmane", "Sylla"))]
