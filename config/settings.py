@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_tasks_db",
     "homeward.core",
     "homeward.geo",
     "homeward.accounts",
@@ -218,6 +219,10 @@ SPECTACULAR_SETTINGS = {
         "ProtectionOutcomeEnum": "homeward.registration.models.ProtectionOutcome",
     },
 }
+
+# Background work (imports of notification lists): tasks are stored in the database and run by
+# `manage.py db_worker` (started next to the server by `make demo`; one or more in production).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MAILERS = {
     "default": {

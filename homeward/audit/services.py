@@ -41,11 +41,48 @@ def audit_record(
     changes from readers who may not read that field group. A lazy summary is stored in
     English and translated for each reader.
     """
+    event = _event(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        case_reference=case_reference,
+        summary=summary,
+        changes=changes,
+        ip_address=ip_address,
+        offices=offices,
+        restricted_group=restricted_group,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_record_many(*, actor, records: list[dict]) -> list[AuditEvent]:
+    """Append many audit lines at once (lists imported in bulk); each record holds
+    `audit_record`'s other keyword arguments. Call it inside the transaction of the changes."""
+    return AuditEvent.objects.bulk_create([_event(actor=actor, **r) for r in records])
+
+
+def _event(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id: str = "",
+    case_reference: str = "",
+    summary: str = "",
+    changes: dict | None = None,
+    ip_address: str | None = None,
+    offices=(),
+    restricted_group: str = "",
+) -> AuditEvent:
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor_id=actor.pk if authenticated else None,
         actor_name=actor.get_username() if authenticated else "",
         action=AuditAction(action),

@@ -1,5 +1,6 @@
 """Writes to cases: creation, edits, flags and the single phase-changing path."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -11,7 +12,7 @@ from homeward.accounts.models import Office
 from homeward.accounts.roles import SENSITIVE_GROUPS, FieldGroup, Perm
 from homeward.accounts.selectors import case_workers_of
 from homeward.audit.models import AuditAction
-from homeward.audit.services import audit_record, diff
+from homeward.audit.services import audit_record, audit_record_many, diff
 from homeward.core.concurrency import check_version
 from homeward.core.errors import (
     NotFound,
@@ -20,6 +21,7 @@ from homeward.core.errors import (
     ValidationFailed,
     parse_uuid,
 )
+from homeward.geo.models import AdminArea
 from homeward.people.models import Person
 from homeward.programmes.models import PARA_SCHEMES, Programme, ReturnScheme
 
@@ -41,16 +43,22 @@ EDITABLE_FIELDS = ("assigned_to", "intended_return_area", "notes")
 def next_reference(country_code: str, year: int) -> str:
     """A never-repeating number such as SN-2026-000123; the sequence row is locked, so
     concurrent creations on PostgreSQL wait for each other instead of sharing a number."""
+    return next_references(country_code, year, 1)[0]
+
+
+def next_references(country_code: str, year: int, count: int) -> list[str]:
+    """`count` never-repeating numbers in a row, reserved with one locked update."""
     ReferenceSequence.objects.bulk_create(
         [ReferenceSequence(country_code=country_code, year=year)], ignore_conflicts=True
     )
     sequence = ReferenceSequence.objects.select_for_update().get(
         country_code=country_code, year=year
     )
-    sequence.last_number = F("last_number") + 1
+    sequence.last_number = F("last_number") + count
     sequence.save(update_fields=["last_number"])
     sequence.refresh_from_db(fields=["last_number"])
-    return f"{country_code}-{year}-{sequence.last_number:06d}"
+    last = sequence.last_number
+    return [f"{country_code}-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
 
 
 @transaction.atomic
@@ -93,6 +101,92 @@ def case_create(
         changes={"phase": case.phase, "scheme": scheme},
     )
     return case
+
+
+@transaction.atomic
+def para_cases_create_bulk(
+    *,
+    actor,
+    people: list[Person],
+    programme: Programme,
+    scheme: str,
+    origin_office: Office,
+    return_areas: list | None = None,
+) -> list[Case]:
+    """R-ARR-3: open forced or other-actor return cases at arrival for many people at once
+    (authorities' notification lists), with `case_create`'s checks, one timeline event and
+    one audit line per case. `return_areas` gives each case's intended return area id."""
+    if not people:
+        return []
+    if scheme not in PARA_SCHEMES:
+        raise ValidationFailed(
+            _("Please correct the errors below."),
+            field_errors={"scheme": [_("Only forced and other-actor returns open at arrival.")]},
+        )
+    _check_creation(actor, people[0], programme, scheme, origin_office, None)
+    from homeward.people.selectors import person_list_for
+
+    ids = [p.pk for p in people]
+    visible = set(person_list_for(actor).filter(pk__in=ids).values_list("pk", flat=True))
+    areas = list(return_areas or [None] * len(people))
+    wanted = {a for a in areas if a is not None}
+    known = set(
+        AdminArea.objects.filter(pk__in=wanted, country_id=origin_office.country_id).values_list(
+            "pk", flat=True
+        )
+    )
+    errors = {}
+    for index, (person, area) in enumerate(zip(people, areas, strict=True)):
+        if person.pk not in visible:
+            errors[f"{index}.person"] = [_("Person not found.")]
+        if area is not None and area not in known:
+            errors[f"{index}.intended_return_area"] = [_("Unknown area of the origin country.")]
+    if errors:
+        raise ValidationFailed(_("Please correct the errors below."), field_errors=errors)
+    references = next_references(origin_office.country_id, timezone.localdate().year, len(people))
+    cases = [
+        Case(
+            person=person,
+            programme=programme,
+            scheme=scheme,
+            origin_office=origin_office,
+            intended_return_area_id=area,
+            phase=workflow.initial_phase(scheme),
+            search_text=person.search_text,
+            reference=reference,
+        )
+        for person, area, reference in zip(people, areas, references, strict=True)
+    ]
+    # The shared references were checked above; each case's own fields here.
+    related = ["person", "programme", "origin_office", "host_office", "assigned_to"]
+    for case in cases:
+        try:
+            case.full_clean(
+                exclude=[*related, "intended_return_area"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except DjangoValidationError as exc:
+            raise ValidationFailed.from_django(exc) from exc
+    Case.objects.bulk_create(cases)
+    CaseEvent.objects.bulk_create(
+        [CaseEvent(case=c, actor=actor, action="open", to_phase=c.phase) for c in cases]
+    )
+    audit_record_many(
+        actor=actor,
+        records=[
+            {
+                "action": AuditAction.CREATE,
+                "obj": case,
+                "offices": case.office_ids,
+                "case_reference": case.reference,
+                "summary": gettext_lazy("Case opened"),
+                "changes": {"phase": case.phase, "scheme": scheme},
+            }
+            for case in cases
+        ],
+    )
+    return cases
 
 
 def _check_creation(actor, person, programme, scheme, origin_office, host_office) -> None:

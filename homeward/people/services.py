@@ -10,13 +10,22 @@ from homeward.accounts.access import access_for
 from homeward.accounts.models import Office
 from homeward.accounts.roles import FieldGroup, Perm
 from homeward.audit.models import AuditAction
-from homeward.audit.services import audit_record, diff
+from homeward.audit.services import audit_record, audit_record_many, diff
 from homeward.core.concurrency import check_version
 from homeward.core.errors import NotFound, PermissionDenied, ValidationFailed, parse_uuid
 from homeward.core.text import fold
 
-from .matchkeys import refresh_match_keys
-from .models import Contact, HouseholdMember, IdentityDocument, Person, PersonLanguage, PersonName
+from .matchkeys import match_data, refresh_match_keys
+from .models import (
+    Contact,
+    HouseholdMember,
+    IdentityDocument,
+    MatchToken,
+    Person,
+    PersonLanguage,
+    PersonMatchKey,
+    PersonName,
+)
 from .selectors import person_offices
 from .validation import normalise_phone
 
@@ -56,6 +65,104 @@ def person_create(*, actor, office: Office, data: dict) -> Person:
         changes=_snapshot(person),
     )
     return person
+
+
+@transaction.atomic
+def people_create_bulk(*, actor, office: Office, rows: list[dict]) -> list[Person]:
+    """R-CNS-2 for lists (R-ARR-3 notification lists): `person_create` for many people at
+    once, with its checks and one audit line per person, in a few statements; all or
+    nothing. Rows hold birth data, sex, names and contacts; errors are keyed "<index>.<key>".
+    """
+    access = access_for(actor)
+    if Perm.PERSON_EDIT not in access.perms_at([office.pk]):
+        raise PermissionDenied(_("You may not register people for this office."))
+    writable = access.writable_at([office.pk])
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    people, parts = [], []
+    for index, data in enumerate(rows):
+        unknown = set(data) - {*SCALAR_FIELDS, "names", "contacts"}
+        if unknown:
+            raise ValueError(f"people_create_bulk takes no {sorted(unknown)}")
+        _check_writable(data, writable)
+        person = Person(registered_by=office)
+        _apply_scalars(person, data)
+        if person.date_of_birth is None and person.estimated_age is not None:
+            person.age_estimated_on = today
+        try:
+            children = _validated(
+                person, {"names": [], **data}, default_region=office.country_id, bulk=True
+            )
+        except ValidationFailed as exc:
+            errors.update({f"{index}.{k}": v for k, v in exc.field_errors.items()})
+            continue
+        names, contacts = children["names"], children.get("contacts") or []
+        if not any(n.is_primary for n in names):
+            names[0].is_primary = True
+        names.sort(key=lambda n: not n.is_primary)
+        person.display_name = names[0].full_name
+        person.search_text = search_text_for((n.given_names, n.family_name) for n in names)
+        match = match_data(
+            names=[(n.given_names, n.family_name, n.script) for n in names],
+            documents=(),
+            nationalities=(),
+            sex=person.sex,
+            date_of_birth=person.date_of_birth,
+            estimated_age=person.estimated_age,
+            estimated_on=person.age_estimated_on or today,
+        )
+        person.match_profile = match.profile
+        people.append(person)
+        parts.append((names, contacts, match))
+    if errors:
+        raise ValidationFailed(_("Please correct the errors below."), field_errors=errors)
+    Person.objects.bulk_create(people)
+    for person, (names, contacts, _match) in zip(people, parts, strict=True):
+        for child in (*names, *contacts):
+            child.person = person
+    PersonName.objects.bulk_create([n for names, _c, _m in parts for n in names])
+    Contact.objects.bulk_create([c for _n, contacts, _m in parts for c in contacts])
+    PersonMatchKey.objects.bulk_create(
+        [
+            PersonMatchKey(person=person, key=key)
+            for person, (_n, _c, match) in zip(people, parts, strict=True)
+            for key in match.keys
+        ],
+        batch_size=5000,
+    )
+    vocabulary = {row for _n, _c, match in parts for row in match.vocabulary}
+    MatchToken.objects.bulk_create(
+        [MatchToken(variant=v, code=c) for v, c in vocabulary],
+        ignore_conflicts=True,
+        batch_size=5000,
+    )
+    audit_record_many(
+        actor=actor,
+        records=[
+            {
+                "action": AuditAction.CREATE,
+                "obj": person,
+                "offices": [office.pk],
+                "summary": gettext_lazy("Person registered"),
+                "changes": _new_snapshot(person, names, contacts),
+            }
+            for person, (names, contacts, _match) in zip(people, parts, strict=True)
+        ],
+    )
+    return people
+
+
+def _new_snapshot(person: Person, names, contacts) -> dict:
+    """`_snapshot` of a person just created with these names and contacts only."""
+    return {
+        **{k: getattr(person, k) for k in SCALAR_FIELDS},
+        "names": [n.full_name for n in names],
+        "nationalities": [],
+        "contacts": [(c.kind, c.value) for c in contacts],
+        "documents": [],
+        "household": [],
+        "languages": [],
+    }
 
 
 @transaction.atomic
@@ -118,11 +225,12 @@ def _empty(key: str):
     return "" if key == "place_of_birth" else None
 
 
-def _validated(person: Person, data: dict, *, default_region: str) -> dict:
+def _validated(person: Person, data: dict, *, default_region: str, bulk: bool = False) -> dict:
     """Every problem with the person and their parts, reported together, before anything
-    is written: the model, birth data, nationalities and each list of parts."""
+    is written: the model, birth data, nationalities and each list of parts. `bulk` checks
+    the birth-data constraint in Python instead of with a statement per person."""
     errors: dict[str, list[str]] = {}
-    _clean_person(person, errors)
+    _clean_person(person, errors, bulk=bulk)
     children = {"nationalities": None}
     if "nationalities" in data:
         children["nationalities"] = _known_countries(data["nationalities"], errors)
@@ -136,12 +244,18 @@ def _validated(person: Person, data: dict, *, default_region: str) -> dict:
     return children
 
 
-def _clean_person(person: Person, errors: dict) -> None:
+def _clean_person(person: Person, errors: dict, *, bulk: bool = False) -> None:
     try:
-        person.full_clean(exclude=["registered_by", "nationalities"])
+        person.full_clean(
+            exclude=["registered_by", "nationalities"],
+            validate_unique=not bulk,  # a new random UUID
+            validate_constraints=not bulk,
+        )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
+    if bulk and person.date_of_birth is None and person.estimated_age is None:
+        errors["__all__"] = ["person_has_birth_date_or_estimated_age"]
     if errors.pop("__all__", None):
         errors["date_of_birth"] = [_("Give a date of birth or an estimated age.")]
     if person.date_of_birth and person.date_of_birth > timezone.localdate():

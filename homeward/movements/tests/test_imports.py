@@ -1,0 +1,293 @@
+"""R-ARR-3: importing the authorities' notification lists of forced and other-actor returns."""
+
+import datetime
+
+import pytest
+from django.test import override_settings
+
+from homeward.audit.models import AuditEvent
+from homeward.cases.models import Case, Phase
+from homeward.cases.services import case_transition
+from homeward.core.errors import (
+    NotFound,
+    PermissionDenied,
+    TransitionBlocked,
+    ValidationFailed,
+)
+from homeward.movements import import_services
+from homeward.movements.import_selectors import import_batch_get_for
+from homeward.movements.import_services import import_check, import_run, import_start
+from homeward.movements.models import ImportBatch, ImportedRow, ImportStatus
+from homeward.people.models import Contact, Person
+from homeward.registration.models import DuplicateCheck
+
+from . import lists
+
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def setup(world):
+    lists.ensure_areas()
+    return world
+
+
+def _start(world, content, *, user=None, name="list.csv", scheme="forced"):
+    return import_start(
+        actor=user or world.user("reception_officer", "dakar"),
+        content=content,
+        file_name=name,
+        office=world.dakar,
+        programme=world.programme,
+        scheme=scheme,
+    )
+
+
+def _check(world, content, *, user=None, name="list.csv"):
+    return import_check(
+        actor=user or world.user("reception_officer", "dakar"),
+        content=content,
+        file_name=name,
+        office=world.dakar,
+        programme=world.programme,
+        scheme="forced",
+    )
+
+
+def test_r_arr_3_rows_open_para_cases_at_arrival(setup):
+    world = setup
+    batch = _start(world, lists.as_csv(lists.rows(12)))
+    assert batch.status == ImportStatus.DONE
+    assert batch.created_cases == 12
+    cases = Case.objects.filter(notification__batch=batch)
+    assert cases.count() == 12
+    for case in cases.select_related("intended_return_area", "notification"):
+        assert case.phase == Phase.ARRIVED
+        assert case.scheme == "forced"
+        assert case.host_office_id is None
+        assert case.origin_office_id == world.dakar.pk
+        assert case.intended_return_area.country_id == "SN"
+        assert case.notification.flight_date == datetime.date(2026, 2, 14)
+        assert case.events.get().to_phase == Phase.ARRIVED
+    # Phones are stored in E.164 with the origin country as the default region.
+    phones = list(Contact.objects.values_list("value", flat=True))
+    assert len(phones) == 6
+    assert all(p.startswith("+22177") for p in phones)
+    # No pre-departure phase is reachable (R-ARR-3): counselling is refused.
+    case = cases.first()
+    for action in ("start_counselling", "register"):
+        with pytest.raises(TransitionBlocked):
+            case_transition(actor=world.user("counsellor", "dakar"), case_id=case.pk, action=action)
+
+
+def test_r_arr_3_other_actor_rows_and_origin_countries(setup):
+    world = setup
+    data = lists.rows(3)
+    content = lists.as_csv(data).replace(b"Authority reference", b"Scheme")
+    content = content.replace(b"R-00001", b"other actor").replace(b"R-00002", b"forced")
+    batch = _start(world, content)
+    schemes = dict(
+        ImportedRow.objects.filter(batch=batch).values_list("row_number", "case__scheme")
+    )
+    assert schemes == {2: "forced", 3: "other_actor", 4: "forced"}
+    origins = set(ImportedRow.objects.values_list("flight_origin", flat=True))
+    assert origins <= {"LY", "NE", "Paris CDG"}
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@override_settings(TASKS=IMMEDIATE)
+def test_thousand_rows_with_twenty_bad_ones(setup, kind, django_capture_on_commit_callbacks):
+    world = setup
+    data = lists.rows(1000, bad_every=50)
+    content = lists.as_csv(data) if kind == "csv" else lists.as_xlsx(data)
+    name = f"list.{kind}"
+    expected = {i + 2: row["_bad"] for i, row in enumerate(data) if row["_bad"]}
+    assert len(expected) == 20
+
+    check = _check(world, content, name=name)
+    report = {r["row"]: r for r in check.report}
+    assert set(report) == set(expected)
+    for number, column in expected.items():
+        assert report[number]["status"] == "invalid"
+        assert list(report[number]["errors"]) == [column], report[number]
+        assert report[number]["errors"][column][0]
+    assert check.counts()["rows_to_import"] == 980
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = _start(world, content, name=name)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.DONE, batch.error
+    assert batch.task_id
+    assert (batch.created_cases, batch.invalid_rows, batch.failed_rows) == (980, 20, 0)
+    assert batch.rows_done == batch.rows_to_import == 980
+    assert Case.objects.filter(phase=Phase.ARRIVED).count() == 980
+    assert DuplicateCheck.objects.count() == 980
+    assert {r["row"] for r in batch.report} == set(expected)
+
+    # The same file again creates nothing.
+    people = Person.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _start(world, content, name=name)
+    again.refresh_from_db()
+    assert again.status == ImportStatus.DONE
+    assert (again.created_cases, again.already_imported_rows) == (0, 980)
+    assert Person.objects.count() == people
+
+
+def test_reordered_re_export_creates_nothing_twice(setup):
+    world = setup
+    data = lists.rows(30)
+    _start(world, lists.as_csv(data))
+    reordered = list(reversed(data))
+    again = _start(world, lists.as_xlsx(reordered), name="again.xlsx")
+    assert again.created_cases == 0
+    assert again.already_imported_rows == 30
+    assert Case.objects.count() == 30
+
+
+def test_rows_repeated_in_a_file_are_imported_once(setup):
+    world = setup
+    data = lists.rows(5)
+    batch = _start(world, lists.as_csv([*data, data[1], data[2]]))
+    assert batch.created_cases == 5
+    assert batch.duplicate_rows == 2
+    assert [r["status"] for r in batch.report] == ["duplicate_in_file"] * 2
+
+
+def test_dry_run_writes_nothing(setup):
+    world = setup
+    counts = (Person.objects.count(), Case.objects.count(), AuditEvent.objects.count())
+    check = _check(world, lists.as_csv(lists.rows(40, bad_every=10)))
+    assert check.counts()["invalid_rows"] == 4
+    assert check.counts()["rows_to_import"] == 36
+    assert ImportBatch.objects.count() == 0
+    assert (Person.objects.count(), Case.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_french_headers_semicolons_and_latin_1(setup):
+    world = setup
+    content = lists.as_csv(
+        lists.rows(6), header=lists.FRENCH_HEADER, delimiter=";", encoding="cp1252"
+    )
+    check = _check(world, content)
+    assert check.counts()["rows_to_import"] == 6, check.report
+
+
+def test_utf8_with_byte_order_mark(setup):
+    world = setup
+    content = b"\xef\xbb\xbf" + lists.as_csv(lists.rows(4))
+    assert _check(world, content).counts()["rows_to_import"] == 4
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"%PDF-1.7 binary", "not a CSV or XLSX"),
+        (b"PK\x03\x04not really a zip", "not a CSV or XLSX"),
+        (b"Family name,Given names\nDiallo,Awa\n", "Columns missing"),
+        (",".join(lists.HEADER).encode() + b"\n", "no rows"),
+    ],
+)
+def test_bad_files_are_refused_with_a_message_on_the_file(setup, content, message):
+    with pytest.raises(ValidationFailed) as exc:
+        _check(setup, content)
+    assert message in exc.value.field_errors["file"][0]
+
+
+def test_host_office_counsellor_cannot_import_for_an_origin_office(setup):
+    world = setup
+    for user in (world.user("counsellor", "niamey"), world.user("reception_officer", "conakry")):
+        with pytest.raises(PermissionDenied):
+            _start(world, lists.as_csv(lists.rows(2)), user=user)
+    assert ImportBatch.objects.count() == 0
+
+
+def test_another_offices_user_cannot_see_the_batch(setup):
+    world = setup
+    batch = _start(world, lists.as_csv(lists.rows(2)))
+    assert import_batch_get_for(world.user("case_manager", "dakar"), batch_id=batch.pk)
+    for user in (world.user("reception_officer", "conakry"), world.user("counsellor", "niamey")):
+        with pytest.raises(NotFound):
+            import_batch_get_for(user, batch_id=batch.pk)
+
+
+def test_import_is_audited(setup):
+    world = setup
+    batch = _start(world, lists.as_csv(lists.rows(3)))
+    summaries = list(
+        AuditEvent.objects.filter(object_id=str(batch.pk)).values_list("summary", flat=True)
+    )
+    assert summaries == ["Notification list imported", "Notification list import started"]
+    assert AuditEvent.objects.filter(object_type="people.person", action="create").count() == 3
+    assert AuditEvent.objects.filter(object_type="cases.case", action="create").count() == 3
+    assert AuditEvent.objects.filter(summary="Duplicate check run").count() == 3
+
+
+def test_large_list_runs_in_the_background_with_progress(setup, monkeypatch):
+    """Queued on the database backend, then run by the worker chunk by chunk."""
+    world = setup
+    monkeypatch.setattr(import_services, "INLINE_LIMIT", 10)
+    monkeypatch.setattr(import_services, "CHUNK", 7)
+    seen = []
+    save = import_services._save_progress
+
+    def record(batch):
+        save(batch)
+        seen.append(ImportBatch.objects.get(pk=batch.pk).rows_done)
+
+    monkeypatch.setattr(import_services, "_save_progress", record)
+    batch = _start(world, lists.as_csv(lists.rows(30)))
+    assert batch.status == ImportStatus.QUEUED
+    assert Case.objects.count() == 0
+    done = import_run(batch_id=batch.pk)
+    assert done.status == ImportStatus.DONE
+    assert seen[1:] == [7, 14, 21, 28, 30, 30]
+    assert done.percent_done == 100
+    # A task delivered twice does nothing the second time.
+    assert import_run(batch_id=batch.pk).created_cases == 30
+    assert Case.objects.count() == 30
+
+
+def test_a_refused_row_never_half_writes(setup, monkeypatch):
+    """A chunk the bulk services refuse goes row by row; a row refused there leaves nothing
+    and is reported, the others are imported."""
+    world = setup
+
+    def refuse_bulk(**kwargs):
+        raise ValidationFailed("no")
+
+    real_case_create = import_services.case_create
+
+    def refuse_one(**kwargs):
+        if " R2 " in kwargs["person"].display_name:
+            raise ValidationFailed("refused", field_errors={"scheme": ["refused"]})
+        return real_case_create(**kwargs)
+
+    monkeypatch.setattr(import_services, "para_cases_create_bulk", refuse_bulk)
+    monkeypatch.setattr(import_services, "case_create", refuse_one)
+    batch = _start(world, lists.as_csv(lists.rows(5)))
+    assert (batch.status, batch.created_cases, batch.failed_rows) == (ImportStatus.DONE, 4, 1)
+    assert Person.objects.count() == 4
+    assert batch.report == [
+        {
+            "row": 4,
+            "status": "failed",
+            "name": batch.report[0]["name"],
+            "errors": {"scheme": ["refused"]},
+        }
+    ]
+
+
+def test_an_unexpected_error_fails_the_batch_with_a_clear_status(setup, monkeypatch):
+    world = setup
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(import_services, "_import_chunk", explode)
+    batch = _start(world, lists.as_csv(lists.rows(3)))
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED
+    assert "unexpected error" in batch.error
+    assert batch.finished_at is not None

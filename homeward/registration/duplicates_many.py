@@ -1,0 +1,229 @@
+"""R-DUP-1 for many people at once (imported notification lists, R-ARR-3).
+
+`find_candidates_many` gives each person the same candidates as `duplicates.find_candidates`
+(a test compares them), with a handful of statements for a whole batch instead of five per
+person: one for the code vocabulary of every name, one for every blocking key, one for the
+namesake counts, one for the candidates' rows and one for their cases.
+`duplicates_check_many` records a `DuplicateCheck` and an audit line per case, as
+`duplicate_services.duplicates_check` does for one.
+"""
+
+import inspect
+from collections import Counter, defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rapidfuzz.distance import Levenshtein
+
+from homeward.accounts.access import access_for
+from homeward.accounts.roles import Perm
+from homeward.audit.models import AuditAction
+from homeward.audit.services import audit_record_many
+from homeward.cases.models import Case
+from homeward.cases.policies import can_view_case
+from homeward.core.errors import PermissionDenied
+from homeward.people import matchkeys
+from homeward.people.matchkeys import deletions, lookup_keys
+from homeward.people.models import MatchToken, Person, PersonMatchKey
+
+from . import duplicates
+from .duplicate_services import _jsonable
+from .matching import rank
+from .models import DuplicateCheck
+
+_RANK_TAKES_NAMESAKES = "namesakes" in inspect.signature(rank).parameters
+_name_keys = getattr(matchkeys, "name_keys", None)
+
+
+def find_candidates_many(people, *, programme=None, limit: int = 5) -> dict:
+    """R-DUP-1: person id → its likely earlier registrations among all people, best first
+    (as `find_candidates` for each). The people's match profiles must be loaded."""
+    people = list(people)
+    queries = {p.pk: duplicates._profile_of(p) for p in people}
+    queries = {pk: q for pk, q in queries.items() if q.spellings or q.documents}
+    similar = _similar_codes_many(queries.values())
+    keys_of = {
+        pk: lookup_keys(
+            q.spellings,
+            date_of_birth=q.date_of_birth,
+            year=q.birth_year,
+            estimated=q.estimated,
+            sex=q.sex,
+            documents=q.documents,
+            similar=similar,
+        )
+        for pk, q in queries.items()
+    }
+    holders = _holders(set().union(*keys_of.values()) if keys_of else set())
+    hits_of = {}
+    for pk, keys in keys_of.items():
+        counts: Counter = Counter()
+        for key in keys:
+            counts.update(holders.get(key, ()))
+        counts.pop(pk, None)
+        best = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
+        hits_of[pk] = [person_id for person_id, _n in best[: duplicates.MAX_SCORED]]
+    rows = _candidate_rows({c for hits in hits_of.values() for c in hits})
+    namesakes = _namesakes_many(queries) if _RANK_TAKES_NAMESAKES and _name_keys else {}
+    ranked_of = {}
+    for pk, query in queries.items():
+        candidates = [(c, duplicates._profile_of_row(rows[c])) for c in hits_of[pk] if c in rows]
+        extra = {"namesakes": namesakes.get(pk, 0)} if namesakes else {}
+        ranked_of[pk] = rank(query, candidates, limit=limit, **extra)
+    prior = duplicates._prior_cases(
+        list({r.key for ranked in ranked_of.values() for r in ranked}),
+        getattr(programme, "pk", programme),
+    )
+    return {
+        p.pk: [
+            duplicates.Candidate(
+                person_id=r.key,
+                display_name=rows[r.key][1],
+                date_of_birth=rows[r.key][3],
+                score=round(r.score, 3),
+                reasons=r.reasons,
+                likely=r.likely,
+                prior_cases=tuple(prior.get(r.key, ())),
+            )
+            for r in ranked_of.get(p.pk, [])
+        ]
+        for p in people
+    }
+
+
+def _similar_codes_many(queries) -> dict[str, list[str]]:
+    """`duplicates._similar_codes` for the codes of many people, with one statement."""
+    wanted = {w.code: deletions(w.code) for q in queries for s in q.spellings for w in s.words}
+    if not wanted:
+        return {}
+    found: dict[str, set[str]] = {c: {c} for c in wanted}
+    by_variant: dict[str, list[str]] = defaultdict(list)
+    for c, options in wanted.items():
+        for variant in options:
+            by_variant[variant].append(c)
+    rows = (
+        row
+        for part in _parts(sorted(by_variant))
+        for row in MatchToken.objects.filter(duplicates._in(MatchToken, "variant", part))
+        .values_list("variant", "code")
+        .iterator(chunk_size=20_000)
+    )
+    for variant, stored in rows:
+        for c in by_variant.get(variant, ()):
+            found[c].add(stored)
+    similar = {}
+    for c, codes in found.items():
+        limit = 1 if len(c) <= 4 else 2
+        distances = ((Levenshtein.distance(c, other, score_cutoff=limit), other) for other in codes)
+        close = sorted((d, other) for d, other in distances if d <= limit)
+        similar[c] = [other for _distance, other in close[: duplicates.MAX_SIMILAR_CODES]]
+    return similar
+
+
+def _holders(keys: set[str]) -> dict[str, list]:
+    """Blocking key → the people who hold it."""
+    holders: dict[str, list] = defaultdict(list)
+    if not keys:
+        return holders
+    for part in _parts(sorted(keys)):
+        rows = PersonMatchKey.objects.filter(duplicates._in(PersonMatchKey, "key", part))
+        for key, person_id in rows.values_list("key", "person_id").iterator(chunk_size=20_000):
+            holders[key].append(person_id)
+    return holders
+
+
+def _parts(values: list) -> list[list]:
+    """PostgreSQL takes any number of values in one array parameter; SQLite a few thousand
+    parameters per statement."""
+    if connection.vendor == "postgresql":
+        return [values]
+    return [values[i : i + 5000] for i in range(0, len(values), 5000)]
+
+
+def _candidate_rows(ids: set) -> dict:
+    if not ids:
+        return {}
+    return {
+        row[0]: row
+        for row in Person.objects.filter(duplicates._in(Person, "id", list(ids))).values_list(
+            "id",
+            "display_name",
+            "sex",
+            "date_of_birth",
+            "estimated_age",
+            "age_estimated_on",
+            "created_at",
+            "match_profile",
+            "place_of_birth",
+        )
+    }
+
+
+def _namesakes_many(queries: dict) -> dict:
+    """How many other people share each person's name (its most common reading)."""
+    keys_of = {pk: sorted(_name_keys(q.spellings)) for pk, q in queries.items()}
+    wanted = sorted({k for keys in keys_of.values() for k in keys})
+    if not wanted:
+        return {}
+    counts = {}
+    for part in _parts(wanted):
+        counts.update(
+            PersonMatchKey.objects.filter(duplicates._in(PersonMatchKey, "key", part))
+            .values("key")
+            .annotate(n=Count("id"))
+            .values_list("key", "n")
+        )
+    # The person's own keys are counted in; find_candidates leaves the person out.
+    return {
+        pk: max((counts.get(k, 0) - 1 for k in keys), default=0) for pk, keys in keys_of.items()
+    }
+
+
+@transaction.atomic
+def duplicates_check_many(*, actor, cases: list[Case]) -> list[DuplicateCheck]:
+    """R-DUP-1 at data entry for many new cases (a notification list): one recorded check
+    and one audit line per case, as `duplicates_check`. The cases must be of offices where
+    the actor decides on matches; their people's match profiles must be loaded."""
+    if not cases:
+        return []
+    access = access_for(actor)
+    for case in cases:
+        if not can_view_case(actor, case) or Perm.DUPLICATE_DECIDE not in access.perms_at(
+            case.office_ids
+        ):
+            raise PermissionDenied(_("Your role does not allow this action on this case."))
+    programme_ids = {case.programme_id for case in cases}
+    found: dict = {}
+    for programme_id in programme_ids:
+        people = [c.person for c in cases if c.programme_id == programme_id]
+        found.update(find_candidates_many(people, programme=programme_id))
+    checks = DuplicateCheck.objects.bulk_create(
+        [
+            DuplicateCheck(
+                case=case,
+                checked_by=actor,
+                candidates=[_jsonable(c) for c in found.get(case.person_id, [])],
+            )
+            for case in cases
+        ]
+    )
+    audit_record_many(
+        actor=actor,
+        records=[
+            {
+                "action": AuditAction.VIEW,
+                "obj": case,
+                "offices": case.office_ids,
+                "case_reference": case.reference,
+                "summary": gettext_lazy("Duplicate check run"),
+                "changes": {
+                    "candidates": len(found.get(case.person_id, [])),
+                    "likely": sum(1 for c in found.get(case.person_id, []) if c.likely),
+                },
+            }
+            for case in cases
+        ],
+    )
+    return checks
