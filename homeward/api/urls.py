@@ -7,6 +7,7 @@ from homeward.accounts.apis import OfficeListApi
 from homeward.cases.apis import CaseDetailApi, CaseListCreateApi, CaseTransitionApi
 from homeward.consent import apis as consent
 from homeward.documents import apis as documents
+from homeward.movements import import_apis as imports
 from homeward.people.apis import PersonDetailApi, PersonListCreateApi
 from homeward.programmes.apis import ProgrammeListApi
 from homeward.registration import apis as registration
@@ -139,6 +140,11 @@ v1 += [
         documents.ScreeningFormPdfApi.as_view(),
         name="case-screening-form-pdf",
     ),
+]
+
+v1 += [
+    path("imports/", imports.ImportListCreateApi.as_view(), name="import-list"),
+    path("imports/<str:batch_id>/", imports.ImportDetailApi.as_view(), name="import-detail"),
 ]
 
 urlpatterns = [

@@ -8,7 +8,6 @@ namesake counts, one for the candidates' rows and one for their cases.
 `duplicate_services.duplicates_check` does for one.
 """
 
-import inspect
 from collections import Counter, defaultdict
 
 from django.db import connection, transaction
@@ -24,17 +23,13 @@ from homeward.audit.services import audit_record_many
 from homeward.cases.models import Case
 from homeward.cases.policies import can_view_case
 from homeward.core.errors import PermissionDenied
-from homeward.people import matchkeys
-from homeward.people.matchkeys import deletions, lookup_keys
+from homeward.people.matchkeys import deletions, lookup_keys, name_keys
 from homeward.people.models import MatchToken, Person, PersonMatchKey
 
 from . import duplicates
 from .duplicate_services import _jsonable
 from .matching import rank
 from .models import DuplicateCheck
-
-_RANK_TAKES_NAMESAKES = "namesakes" in inspect.signature(rank).parameters
-_name_keys = getattr(matchkeys, "name_keys", None)
 
 
 def find_candidates_many(people, *, programme=None, limit: int = 5) -> dict:
@@ -66,12 +61,11 @@ def find_candidates_many(people, *, programme=None, limit: int = 5) -> dict:
         best = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
         hits_of[pk] = [person_id for person_id, _n in best[: duplicates.MAX_SCORED]]
     rows = _candidate_rows({c for hits in hits_of.values() for c in hits})
-    namesakes = _namesakes_many(queries) if _RANK_TAKES_NAMESAKES and _name_keys else {}
+    namesakes = _namesakes_many(queries)
     ranked_of = {}
     for pk, query in queries.items():
         candidates = [(c, duplicates._profile_of_row(rows[c])) for c in hits_of[pk] if c in rows]
-        extra = {"namesakes": namesakes.get(pk, 0)} if namesakes else {}
-        ranked_of[pk] = rank(query, candidates, limit=limit, **extra)
+        ranked_of[pk] = rank(query, candidates, limit=limit, namesakes=namesakes.get(pk, 0))
     prior = duplicates._prior_cases(
         list({r.key for ranked in ranked_of.values() for r in ranked}),
         getattr(programme, "pk", programme),
@@ -163,7 +157,7 @@ def _candidate_rows(ids: set) -> dict:
 
 def _namesakes_many(queries: dict) -> dict:
     """How many other people share each person's name (its most common reading)."""
-    keys_of = {pk: sorted(_name_keys(q.spellings)) for pk, q in queries.items()}
+    keys_of = {pk: sorted(name_keys(q.spellings)) for pk, q in queries.items()}
     wanted = sorted({k for keys in keys_of.values() for k in keys})
     if not wanted:
         return {}

@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 from homeward.accounts.access import access_for
 from homeward.accounts.roles import Perm
 from homeward.audit.selectors import can_view_audit
+from homeward.movements.import_services import import_offices_for
 
 
 def nav_permissions(request) -> dict:
@@ -20,4 +21,8 @@ def nav_permissions(request) -> dict:
             lambda: signed_in() and access_for(user).has_anywhere(Perm.PERSON_EDIT)
         ),
         "can_view_audit": SimpleLazyObject(lambda: signed_in() and can_view_audit(user)),
+        # R-ARR-3: notification lists are imported by the origin offices' case openers.
+        "can_import_lists": SimpleLazyObject(
+            lambda: signed_in() and import_offices_for(user).exists()
+        ),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, auth, cases, consent, people, registration, work
+from .views import audit, auth, cases, consent, imports, people, registration, work
 
 app_name = "web"
 
@@ -119,4 +119,7 @@ urlpatterns = [
     path("people/<uuid:person_id>/edit/", people.person_edit_view, name="person_edit"),
     path("people/<uuid:person_id>/open-case/", cases.case_open, name="case_open"),
     path("audit/", audit.audit_log, name="audit_log"),
+    path("imports/", imports.import_list, name="import_list"),
+    path("imports/check/", imports.import_check_view, name="import_check"),
+    path("imports/<uuid:batch_id>/", imports.import_detail, name="import_detail"),
 ]

@@ -1,0 +1,167 @@
+"""Pages and API of notification-list imports."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from homeward.cases.models import Case
+from homeward.movements.import_services import import_start
+from homeward.movements.models import ImportBatch
+
+from . import lists
+
+
+@pytest.fixture
+def setup(world):
+    lists.ensure_areas()
+    return world
+
+
+def _api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def _post(world, client, content, name="list.csv", **extra):
+    data = {
+        "file": SimpleUploadedFile(name, content),
+        "office": str(world.dakar.pk),
+        "programme": str(world.programme.pk),
+        "scheme": "forced",
+        **extra,
+    }
+    return client.post("/api/v1/imports/", data, format="multipart")
+
+
+def test_api_dry_run_reports_rows_and_writes_nothing(setup):
+    world = setup
+    client = _api(world.user("reception_officer", "dakar"))
+    response = _post(world, client, lists.as_csv(lists.rows(20, bad_every=10)), dry_run="true")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["rows_to_import"], body["invalid_rows"]) == (18, 2)
+    assert [r["row"] for r in body["report"]] == [2, 12]
+    assert "family_name" in body["report"][0]["errors"]
+    assert ImportBatch.objects.count() == 0 and Case.objects.count() == 0
+
+
+def test_api_import_then_detail(setup):
+    world = setup
+    client = _api(world.user("case_manager", "dakar"))
+    response = _post(world, client, lists.as_xlsx(lists.rows(5)), name="list.xlsx")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["status"], body["created_cases"], body["percent_done"]) == ("done", 5, 100)
+    detail = client.get(f"/api/v1/imports/{body['id']}/")
+    assert detail.status_code == 200
+    assert detail.json()["rows_done"] == 5
+    listed = client.get("/api/v1/imports/").json()
+    assert [b["id"] for b in listed["results"]] == [body["id"]]
+    other = _api(world.user("reception_officer", "conakry"))
+    assert other.get(f"/api/v1/imports/{body['id']}/").status_code == 404
+    assert other.get("/api/v1/imports/").json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"%PDF-1.4 not a list", "list.pdf", "not a CSV or XLSX"),
+        (b"", "empty.csv", "empty"),
+        (b"Nom,Prenom\nDiallo,Awa\n", "list.csv", "Columns missing"),
+    ],
+)
+def test_api_bad_uploads_answer_400_with_field_messages(setup, content, name, message):
+    world = setup
+    client = _api(world.user("reception_officer", "dakar"))
+    response = _post(world, client, content, name=name)
+    assert response.status_code == 400
+    assert message in response.json()["errors"]["file"][0]
+
+
+def test_api_host_counsellor_is_refused(setup):
+    world = setup
+    client = _api(world.user("counsellor", "niamey"))
+    response = _post(world, client, lists.as_csv(lists.rows(2)))
+    assert response.status_code == 403
+
+
+def test_page_upload_check_confirm_and_result(setup, client):
+    world = setup
+    client.force_login(world.user("reception_officer", "dakar"))
+    assert "Notification lists" in client.get(reverse("web:my_work")).content.decode()
+    data = {
+        "file": SimpleUploadedFile("list.csv", lists.as_csv(lists.rows(30, bad_every=10))),
+        "office": str(world.dakar.pk),
+        "programme": str(world.programme.pk),
+        "scheme": "forced",
+    }
+    response = client.post(reverse("web:import_list"), data)
+    assert response.status_code == 302
+    check = client.get(response["Location"])
+    page = check.content.decode()
+    assert "Import the 27 valid rows" in page
+    assert "Atlantis" not in page  # rows 2, 12 and 22 carry other problems
+    assert Case.objects.count() == 0
+    token = re.search(r'name="t" value="([^"]+)"', page).group(1)
+    done = client.post(reverse("web:import_check"), {"t": token})
+    assert done.status_code == 302
+    result = client.get(done["Location"]).content.decode()
+    assert Case.objects.count() == 27
+    reference = Case.objects.first().reference
+    assert reference in result or "Next" in result
+    progress = client.get(done["Location"], HTTP_HX_REQUEST="true")
+    assert progress["HX-Refresh"] == "true"
+
+
+def test_page_bad_upload_shows_the_message_on_the_form(setup, client):
+    world = setup
+    client.force_login(world.user("reception_officer", "dakar"))
+    data = {
+        "file": SimpleUploadedFile("list.csv", b"Nom,Prenom\nDiallo,Awa\n"),
+        "office": str(world.dakar.pk),
+        "programme": str(world.programme.pk),
+        "scheme": "forced",
+    }
+    response = client.post(reverse("web:import_list"), data)
+    assert response.status_code == 400
+    assert "Columns missing" in response.content.decode()
+
+
+def test_pages_are_refused_to_host_offices_and_other_offices(setup, client):
+    world = setup
+    batch = import_start(
+        actor=world.user("reception_officer", "dakar"),
+        content=lists.as_csv(lists.rows(2)),
+        file_name="l.csv",
+        office=world.dakar,
+        programme=world.programme,
+        scheme="forced",
+    )
+    client.force_login(world.user("counsellor", "niamey"))
+    assert client.get(reverse("web:import_list")).status_code == 403
+    assert "Notification lists" not in client.get(reverse("web:my_work")).content.decode()
+    client.force_login(world.user("reception_officer", "conakry"))
+    assert client.get(reverse("web:import_detail", args=[batch.pk])).status_code == 404
+
+
+def test_batch_list_query_count_does_not_grow(setup, client, django_assert_max_num_queries):
+    world = setup
+    user = world.user("reception_officer", "dakar")
+    for _ in range(6):
+        import_start(
+            actor=user,
+            content=lists.as_csv(lists.rows(2, prefix="B" + str(_))),
+            file_name="l.csv",
+            office=world.dakar,
+            programme=world.programme,
+            scheme="forced",
+        )
+    client.force_login(user)
+    # Session, user, memberships, nav, form choices, count and one statement for the rows.
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("web:import_list"))
+    assert response.content.decode().count("l.csv") == 6
