@@ -24,7 +24,7 @@ FIND_PYTHON312 = \
 		done; \
 	fi
 
-.PHONY: help venv demo test lint format bench bench-duplicates clean messages
+.PHONY: help venv demo test lint format bench bench-duplicates bench-imports clean messages
 
 help:
 	@echo "make demo      migrate, seed demonstration data and serve on http://127.0.0.1:8000/"
@@ -34,6 +34,7 @@ help:
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make bench     benchmark against a throwaway PostgreSQL cluster"
 	@echo "make bench-duplicates  duplicate detection: 1,000,000 people, labelled pairs, brute force"
+	@echo "make bench-imports     notification-list import: 50,000 rows on PostgreSQL"
 	@echo "make messages  update and compile the French translations"
 	@echo "make clean     remove var/ and caches (keeps .venv)"
 
@@ -65,6 +66,8 @@ demo: venv
 	mkdir -p "$${HOMEWARD_DATA_DIR:-var}"
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	@# The task worker (imports of notification lists) runs beside the server and stops with it.
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: venv
@@ -87,6 +90,10 @@ bench: venv
 # make bench-duplicates BENCH_ARGS="--people 100000" (arguments go to bench/duplicates/run.py)
 bench-duplicates: venv
 	bash scripts/bench_duplicates.sh $(BENCH_ARGS)
+
+# make bench-imports BENCH_ARGS="--rows 5000 --xlsx" (arguments go to bench/imports.py)
+bench-imports: venv
+	bash scripts/bench_imports.sh $(BENCH_ARGS)
 
 # Run from homeward/ so that only the project's own sources and catalogues are touched
 # (not the translations of the packages inside .venv).

@@ -2,7 +2,7 @@
 # Runs the notification-list import benchmark (bench/imports.py) against a throwaway
 # PostgreSQL cluster.
 #
-# Usage: bash scripts/bench_duplicates.sh [bench/imports.py arguments...]
+# Usage: bash scripts/bench_imports.sh [bench/imports.py arguments...]
 # The cluster is started the same way as for the tests and is always stopped and removed.
 set -euo pipefail
 
