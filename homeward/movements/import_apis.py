@@ -23,7 +23,9 @@ NOT_FOUND = OpenApiResponse(description="No such import, or not one of the user'
 
 class ReportRowSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="Row number in the file (the header is row 1)")
-    status = serializers.ChoiceField(["invalid", "duplicate_in_file", "already_imported", "failed"])
+    status = serializers.CharField(
+        help_text="invalid, duplicate_in_file, already_imported or failed"
+    )
     name = serializers.CharField()
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),

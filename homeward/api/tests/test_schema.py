@@ -58,6 +58,9 @@ OPERATIONS = {
     ("/api/v1/cases/{reference}/duplicates/", "get"),
     ("/api/v1/cases/{reference}/duplicates/", "post"),
     ("/api/v1/cases/{reference}/duplicates/decisions/", "post"),
+    ("/api/v1/imports/", "get"),
+    ("/api/v1/imports/", "post"),
+    ("/api/v1/imports/{batch_id}/", "get"),
 }
 
 
