@@ -517,7 +517,7 @@ def roles_for(transition: workflow.Transition) -> str:
 def case_facts(case: Case, actor=None) -> workflow.CaseFacts:
     """What the guards need; requirements from other apps only where a guard reads them."""
     needs_requirements = any(
-        t.name in ("register", "book_travel") for t in workflow.transitions_from(case.phase)
+        t.name in workflow.REQUIREMENT_TRANSITIONS for t in workflow.transitions_from(case.phase)
     )
     requirements = unmet_requirements(actor, case) if needs_requirements else {}
     return workflow.CaseFacts(phase=case.phase, scheme=case.scheme, requirements=requirements)

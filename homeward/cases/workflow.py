@@ -209,6 +209,10 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 BY_NAME = {t.name: t for t in TRANSITIONS}
 
+# Transitions with a guard that reads requirements contributed by other apps
+# (requirements.py): only cases that can take one of them pay for collecting them.
+REQUIREMENT_TRANSITIONS = frozenset({"register", "book_travel"})
+
 
 def blocking_reasons(transition: Transition, facts: CaseFacts) -> list:
     """Why this transition cannot run now, whatever the actor: phase first, then guards."""
