@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "homeward.consent",
     "homeward.registration",
     "homeward.movements",
+    "homeward.arrivals",
     "homeward.documents",
     "homeward.api",
     "homeward.web",

@@ -43,6 +43,9 @@ class Perm(StrEnum):
     CONSENT_RECORD = "consent.record"
     DOCUMENT_UPLOAD = "document.upload"
     DUPLICATE_DECIDE = "duplicate.decide"
+    ABN_CONFIRM = "abn.confirm"
+    SUSPENSION_MANAGE = "suspension.manage"
+    POCKET_MONEY_PAY = "pocket_money.pay"
 
 
 _COUNSELLING = {
@@ -81,6 +84,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CASE_EDIT,
             Perm.PERSON_EDIT,
             Perm.ARRIVAL_RECORD,
+            Perm.POCKET_MONEY_PAY,
             Perm.SCREENING_RECORD,
             Perm.CONSENT_RECORD,
             Perm.DOCUMENT_UPLOAD,
@@ -94,6 +98,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.CASE_EDIT,
             Perm.PERSON_EDIT,
             Perm.CASE_DECIDE_ELIGIBILITY,
+            Perm.ABN_CONFIRM,
             Perm.REINTEGRATION_MANAGE,
             Perm.CASE_CLOSE,
             Perm.SCREENING_RECORD,
@@ -115,10 +120,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         {Perm.CASE_VIEW, Perm.SCREENING_RECORD, Perm.CONSENT_RECORD, Perm.DOCUMENT_UPLOAD}
     ),
     Role.COMMITTEE_MEMBER: frozenset({Perm.CASE_VIEW}),
-    Role.FINANCE_OFFICER: frozenset({Perm.CASE_VIEW}),
+    Role.FINANCE_OFFICER: frozenset({Perm.CASE_VIEW, Perm.POCKET_MONEY_PAY}),
     Role.ME_OFFICER: frozenset({Perm.CASE_VIEW}),
     Role.PROGRAMME_MANAGER: frozenset(
-        {Perm.CASE_VIEW, Perm.CASE_DECIDE_ELIGIBILITY, Perm.CASE_REOPEN, Perm.CASE_CLOSE}
+        {
+            Perm.CASE_VIEW,
+            Perm.CASE_DECIDE_ELIGIBILITY,
+            Perm.CASE_REOPEN,
+            Perm.CASE_CLOSE,
+            Perm.SUSPENSION_MANAGE,
+        }
     ),
     # Partners see only the referrals sent to them (a later capability), never case files.
     Role.PARTNER: frozenset(),

@@ -1,0 +1,145 @@
+"""Phase 4, arrival in the country of origin: pocket money (R-ARR-4), reception and onward
+transport (R-ARR-1, R-ARR-5), secondary movements (R-ARR-2) and handover of children
+(R-ARR-6)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from homeward.cases.models import Case
+from homeward.core.models import BaseModel
+from homeward.geo.models import Country
+from homeward.programmes.models import Programme
+
+USER = settings.AUTH_USER_MODEL
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class PocketMoneyRate(BaseModel):
+    """R-ARR-4: the pocket money set for a programme's returnees to one origin country."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="pocket_money_rates"
+    )
+    country = models.ForeignKey(
+        Country, verbose_name=_("origin country"), on_delete=models.PROTECT, related_name="+"
+    )
+    amount_eur = models.DecimalField(_("amount in EUR"), **MONEY)
+    amount_local = models.DecimalField(_("amount in local currency"), **MONEY)
+    currency = models.CharField(_("local currency"), max_length=3, help_text=_("ISO 4217 code"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["programme", "country", "-valid_from"]
+        verbose_name = _("pocket money rate")
+        verbose_name_plural = _("pocket money rates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "country", "valid_from"], name="unique_pocket_money_rate"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_eur__gt=0) & Q(amount_local__gt=0),
+                name="pocket_money_rate_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="pocket_money_rate_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} — {self.country_id}: {self.amount_eur} EUR"
+
+    def clean(self):
+        import pycountry
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        self.currency = (self.currency or "").upper()
+        if self.currency and pycountry.currencies.get(alpha_3=self.currency) is None:
+            errors["currency"] = _("Unknown currency code.")
+        if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
+            errors["valid_to"] = _("The end comes before the start.")
+        if not errors and self.programme_id and self.country_id and self.valid_from:
+            overlapping = PocketMoneyRate.objects.filter(
+                programme_id=self.programme_id, country_id=self.country_id
+            ).exclude(pk=self.pk)
+            if self.valid_to:
+                overlapping = overlapping.filter(valid_from__lte=self.valid_to)
+            overlapping = overlapping.filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from)
+            )
+            if overlapping.exists():
+                errors["valid_from"] = _(
+                    "Another rate for this programme and country covers part of this period."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class PocketMoneyPayment(BaseModel):
+    """R-ARR-4: the pocket-money ledger, one line per returnee, apart from reintegration
+    assistance. A line either records the payment on arrival with its signed receipt, or
+    that the returnee already received pocket money before departure."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="pocket_money")
+    received_before_departure = models.BooleanField(
+        _("already received before departure"), default=False
+    )
+    paid_on = models.DateField(_("paid on"))
+    rate = models.ForeignKey(
+        PocketMoneyRate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    amount_local = models.DecimalField(_("amount paid"), null=True, blank=True, **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    exchange_rate = models.DecimalField(
+        _("exchange rate (1 EUR in local currency)"),
+        max_digits=16,
+        decimal_places=6,
+        null=True,
+        blank=True,
+    )
+    amount_eur = models.DecimalField(_("amount in EUR"), null=True, blank=True, **MONEY)
+    deviation_reason = models.TextField(_("reason for a different amount"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    paid_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    # The signed acknowledgement of payment: a scan kept outside the web root, or a
+    # signature made in the payer's presence.
+    receipt_signed_in_presence = models.BooleanField(
+        _("receipt signed in my presence"), default=False
+    )
+    receipt_storage_name = models.CharField(max_length=200, blank=True, editable=False)
+    receipt_original_name = models.CharField(max_length=255, blank=True, editable=False)
+    receipt_content_type = models.CharField(max_length=40, blank=True, editable=False)
+    receipt_size = models.PositiveIntegerField(default=0, editable=False)
+    receipt_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    office = models.ForeignKey(
+        "accounts.Office", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-paid_on", "-created_at"]
+        verbose_name = _("pocket money payment")
+        verbose_name_plural = _("pocket money payments")
+        indexes = [models.Index(fields=["office", "-paid_on"], name="pocket_money_office_day")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(received_before_departure=True)
+                | (
+                    Q(amount_local__gt=0)
+                    & Q(exchange_rate__gt=0)
+                    & Q(amount_eur__gt=0)
+                    & ~Q(currency="")
+                ),
+                name="pocket_money_paid_amounts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.paid_on}"
+
+    @property
+    def has_receipt_scan(self) -> bool:
+        return bool(self.receipt_storage_name)

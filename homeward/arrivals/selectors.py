@@ -1,0 +1,82 @@
+"""Reads of phase 4, scoped to the actor."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from homeward.accounts.access import access_for
+from homeward.accounts.models import Office
+from homeward.cases.models import Case
+from homeward.core.errors import NotFound, parse_uuid
+
+from .models import PocketMoneyPayment, PocketMoneyRate
+from .policies import can_read_ledger
+
+
+def pocket_money_for_case(case: Case) -> PocketMoneyPayment | None:
+    """The case's ledger line (the caller has checked the case is visible)."""
+    return PocketMoneyPayment.objects.select_related("paid_by", "rate").filter(case=case).first()
+
+
+def ledger_offices_for(actor):
+    """Origin offices whose pocket-money ledger the actor may read (financial data)."""
+    access = access_for(actor)
+    ids = [o for o in access.office_ids if can_read_ledger(actor, o)]
+    return Office.objects.filter(pk__in=ids, is_origin=True).order_by("name")
+
+
+@dataclass
+class Ledger:
+    office: Office
+    month: datetime.date | None
+    payments: list
+    totals: list = field(default_factory=list)  # per (month, currency)
+    before_departure: int = 0
+
+
+def _month(value: str | None) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        year, month = (int(p) for p in str(value).split("-")[:2])
+        return datetime.date(year, month, 1)
+    except (TypeError, ValueError):
+        return None
+
+
+def pocket_money_ledger(actor, *, office_id, month: str | None = None) -> Ledger:
+    """R-ARR-4: the office's pocket-money ledger (apart from reintegration assistance),
+    with totals by month and currency; NotFound unless the actor reads financial data there."""
+    office = Office.objects.filter(pk=parse_uuid(office_id, _("Office not found."))).first()
+    if office is None or not can_read_ledger(actor, office.pk):
+        raise NotFound(_("Office not found."))
+    first = _month(month)
+    rows = PocketMoneyPayment.objects.filter(office=office)
+    if first is not None:
+        following = (first + datetime.timedelta(days=32)).replace(day=1)
+        rows = rows.filter(paid_on__gte=first, paid_on__lt=following)
+    payments = list(rows.select_related("case", "paid_by").order_by("-paid_on", "-created_at"))
+    totals = list(
+        rows.filter(received_before_departure=False)
+        .annotate(month=TruncMonth("paid_on"))
+        .values("month", "currency")
+        .annotate(count=Count("id"), local=Sum("amount_local"), eur=Sum("amount_eur"))
+        .order_by("-month", "currency")
+    )
+    for row in totals:
+        row["local"] = row["local"] or Decimal(0)
+        row["eur"] = row["eur"] or Decimal(0)
+    before = sum(1 for p in payments if p.received_before_departure)
+    return Ledger(office, first, payments, totals, before)
+
+
+def rates_for(case: Case) -> list[PocketMoneyRate]:
+    return list(
+        PocketMoneyRate.objects.filter(
+            programme_id=case.programme_id, country_id=case.origin_office.country_id
+        ).order_by("-valid_from")
+    )
