@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from homeward.accounts.apis import OfficeListApi
+from homeward.arrivals import apis as arrivals
 from homeward.cases.apis import CaseDetailApi, CaseListCreateApi, CaseTransitionApi
 from homeward.consent import apis as consent
 from homeward.documents import apis as documents
@@ -145,6 +146,17 @@ v1 += [
 v1 += [
     path("imports/", imports.ImportListCreateApi.as_view(), name="import-list"),
     path("imports/<str:batch_id>/", imports.ImportDetailApi.as_view(), name="import-detail"),
+]
+
+v1 += [
+    path(
+        "cases/<str:reference>/pocket-money/",
+        arrivals.PocketMoneyApi.as_view(),
+        name="case-pocket-money",
+    ),
+    path(
+        "pocket-money/ledger/", arrivals.PocketMoneyLedgerApi.as_view(), name="pocket-money-ledger"
+    ),
 ]
 
 urlpatterns = [

@@ -33,7 +33,7 @@ def ledger_offices_for(actor):
 class Ledger:
     office: Office
     month: datetime.date | None
-    payments: list
+    payments: object  # a queryset, paginated by the page
     totals: list = field(default_factory=list)  # per (month, currency)
     before_departure: int = 0
 
@@ -59,7 +59,7 @@ def pocket_money_ledger(actor, *, office_id, month: str | None = None) -> Ledger
     if first is not None:
         following = (first + datetime.timedelta(days=32)).replace(day=1)
         rows = rows.filter(paid_on__gte=first, paid_on__lt=following)
-    payments = list(rows.select_related("case", "paid_by").order_by("-paid_on", "-created_at"))
+    payments = rows.select_related("case", "paid_by").order_by("-paid_on", "-created_at")
     totals = list(
         rows.filter(received_before_departure=False)
         .annotate(month=TruncMonth("paid_on"))
@@ -70,7 +70,7 @@ def pocket_money_ledger(actor, *, office_id, month: str | None = None) -> Ledger
     for row in totals:
         row["local"] = row["local"] or Decimal(0)
         row["eur"] = row["eur"] or Decimal(0)
-    before = sum(1 for p in payments if p.received_before_departure)
+    before = rows.filter(received_before_departure=True).count()
     return Ledger(office, first, payments, totals, before)
 
 
@@ -79,4 +79,28 @@ def rates_for(case: Case) -> list[PocketMoneyRate]:
         PocketMoneyRate.objects.filter(
             programme_id=case.programme_id, country_id=case.origin_office.country_id
         ).order_by("-valid_from")
+    )
+
+
+EXPECTED_PHASES = ("travel_booked", "departed")
+ARRIVED_PHASES = ("arrived", "reintegration", "monitoring")
+
+
+def arrival_offices_for(actor):
+    """Origin offices where the actor receives returnees or pays pocket money."""
+    from homeward.accounts.roles import Perm
+
+    access = access_for(actor)
+    ids = access.offices_with(Perm.ARRIVAL_RECORD) | access.offices_with(Perm.POCKET_MONEY_PAY)
+    return Office.objects.filter(pk__in=ids, is_origin=True).order_by("name")
+
+
+def arrival_cases_for(actor, *, office_ids, show: str = "expected"):
+    """Cases of the given origin offices that are expected (travel booked or departed) or
+    arrived, with their person, host office and pocket-money line in one statement."""
+    phases = ARRIVED_PHASES if show == "arrived" else EXPECTED_PHASES
+    return (
+        Case.objects.filter(origin_office_id__in=office_ids, phase__in=phases)
+        .select_related("person", "host_office", "origin_office", "pocket_money")
+        .order_by("-phase_changed_at", "reference")
     )

@@ -157,6 +157,7 @@ def reference_ensure() -> Reference:
     offices = {spec.code: _office(spec) for spec in OFFICES}
     _other_vulnerabilities(offices)
     programme = _programme()
+    _pocket_money_rates(programme)
     admin_areas_import(csv_text=ADMIN_AREAS_CSV)
     areas = {
         code: list(AdminArea.objects.filter(country_id=code).order_by("code"))
@@ -216,6 +217,22 @@ def _programme() -> Programme:
                 defaults={"starts_on": start, "ends_on": end},
             )
     return programme
+
+
+# R-ARR-4: 50 EUR of pocket money per returnee, in the origin country's currency.
+POCKET_MONEY = {"SN": ("32798.00", "XOF"), "ML": ("32798.00", "XOF"), "GN": ("470000.00", "GNF")}
+
+
+def _pocket_money_rates(programme: Programme) -> None:
+    from homeward.arrivals.models import PocketMoneyRate
+
+    for code, (amount, currency) in POCKET_MONEY.items():
+        PocketMoneyRate.objects.update_or_create(
+            programme=programme,
+            country_id=code,
+            valid_from=datetime.date(2024, 1, 1),
+            defaults={"amount_eur": "50.00", "amount_local": amount, "currency": currency},
+        )
 
 
 def _user(spec: UserSpec, offices: dict) -> User:

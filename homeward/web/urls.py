@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, auth, cases, consent, imports, people, registration, work
+from .views import arrivals, audit, auth, cases, consent, imports, people, registration, work
 
 app_name = "web"
 
@@ -122,4 +122,25 @@ urlpatterns = [
     path("imports/", imports.import_list, name="import_list"),
     path("imports/check/", imports.import_check_view, name="import_check"),
     path("imports/<uuid:batch_id>/", imports.import_detail, name="import_detail"),
+]
+
+urlpatterns += [
+    path("arrivals/", arrivals.arrival_list, name="arrival_list"),
+    path("arrivals/pocket-money/", arrivals.ledger_view, name="arrival_ledger"),
+    path("arrivals/pocket-money.xlsx", arrivals.ledger_xlsx_view, name="arrival_ledger_xlsx"),
+    path(
+        "cases/<str:reference>/pocket-money/",
+        arrivals.pocket_money_view,
+        name="case_pocket_money",
+    ),
+    path(
+        "cases/<str:reference>/pocket-money/receipt.pdf",
+        arrivals.pocket_money_receipt_pdf_view,
+        name="case_pocket_money_receipt_pdf",
+    ),
+    path(
+        "cases/<str:reference>/pocket-money/signed-receipt/",
+        arrivals.pocket_money_receipt_scan_view,
+        name="case_pocket_money_receipt_scan",
+    ),
 ]

@@ -61,6 +61,9 @@ OPERATIONS = {
     ("/api/v1/imports/", "get"),
     ("/api/v1/imports/", "post"),
     ("/api/v1/imports/{batch_id}/", "get"),
+    ("/api/v1/cases/{reference}/pocket-money/", "get"),
+    ("/api/v1/cases/{reference}/pocket-money/", "post"),
+    ("/api/v1/pocket-money/ledger/", "get"),
 }
 
 

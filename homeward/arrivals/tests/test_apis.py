@@ -1,0 +1,68 @@
+import pytest
+from rest_framework.test import APIClient
+
+from homeward.accounts.roles import Role
+from homeward.arrivals.models import PocketMoneyPayment
+from homeward.cases.models import Phase
+
+from .conftest import paid, receipt_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def url(case) -> str:
+    return f"/api/v1/cases/{case.reference}/pocket-money/"
+
+
+def test_r_arr_4_api_records_and_reads_pocket_money(world, senegal_rate):
+    case = world.case(phase=Phase.ARRIVED)
+    api = client_for(world.user(Role.RECEPTION_OFFICER, "dakar"))
+    assert api.get(url(case)).status_code == 404
+    response = api.post(url(case), paid(), format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["amount_eur"] == "50.00"
+    again = api.post(url(case), paid(), format="json")
+    assert again.status_code == 400
+    assert api.get(url(case)).json()["currency"] == "XOF"
+
+
+def test_r_arr_4_api_400_on_amount_without_reason_and_multipart_scan(world, senegal_rate):
+    case = world.case(phase=Phase.ARRIVED)
+    api = client_for(world.user(Role.FINANCE_OFFICER, "dakar"))
+    response = api.post(url(case), paid(amount_local="1000", amount_eur=""), format="json")
+    assert response.status_code == 400
+    assert "deviation_reason" in response.json()["errors"]
+    data = {k: v for k, v in paid().items() if k != "receipt_signed_in_presence"}
+    response = api.post(url(case), {**data, "receipt": receipt_upload()}, format="multipart")
+    assert response.status_code == 201, response.json()
+    assert response.json()["receipt_scan"] is True
+
+
+def test_r_arr_4_api_404_for_other_offices_and_403_for_other_roles(world, senegal_rate):
+    case = world.case(phase=Phase.ARRIVED)
+    outsider = client_for(world.user(Role.RECEPTION_OFFICER, "conakry"))
+    assert outsider.post(url(case), paid(), format="json").status_code == 404
+    assert outsider.get("/api/v1/cases/SN-2026-999999/pocket-money/").status_code == 404
+    counsellor = client_for(world.user(Role.COUNSELLOR, "dakar"))
+    assert counsellor.post(url(case), paid(), format="json").status_code == 403
+    assert not PocketMoneyPayment.objects.exists()
+
+
+def test_r_arr_4_api_ledger(world, senegal_rate):
+    case = world.case(phase=Phase.ARRIVED)
+    finance = client_for(world.user(Role.FINANCE_OFFICER, "dakar"))
+    finance.post(url(case), paid(), format="json")
+    response = finance.get(f"/api/v1/pocket-money/ledger/?office={world.dakar.pk}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["totals"][0]["currency"] == "XOF" and body["totals"][0]["count"] == 1
+    assert body["payments"][0]["case"] == case.reference
+    other = client_for(world.user(Role.FINANCE_OFFICER, "conakry"))
+    assert other.get(f"/api/v1/pocket-money/ledger/?office={world.dakar.pk}").status_code == 404
+    assert finance.get("/api/v1/pocket-money/ledger/?office=nope").status_code == 404

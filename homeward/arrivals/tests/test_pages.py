@@ -1,0 +1,86 @@
+import pytest
+from django.urls import reverse
+
+from homeward.accounts.roles import Role
+from homeward.arrivals.models import PocketMoneyPayment
+from homeward.arrivals.services import pocket_money_record
+from homeward.cases.models import Phase
+
+from .conftest import paid, receipt_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_arrivals_page_lists_expected_and_arrived_cases_in_bounded_queries(
+    client, world, senegal_rate, django_assert_max_num_queries
+):
+    actor = world.user(Role.RECEPTION_OFFICER, "dakar")
+    expected = [world.case(phase=Phase.DEPARTED) for _ in range(3)]
+    arrived = [world.case(phase=Phase.ARRIVED) for _ in range(4)]
+    pocket_money_record(actor=actor, case_id=arrived[0].pk, data=paid())
+    other = world.case(origin=world.conakry, phase=Phase.DEPARTED)
+    client.force_login(actor)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("web:arrival_list"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert all(c.reference in text for c in expected)
+    assert other.reference not in text
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("web:arrival_list") + "?show=arrived")
+    text = response.content.decode()
+    assert all(c.reference in text for c in arrived) and "Paid on" in text
+
+
+def test_arrivals_page_refused_outside_origin_reception(client, world):
+    client.force_login(world.user(Role.COUNSELLOR, "niamey"))
+    assert client.get(reverse("web:arrival_list")).status_code == 403
+
+
+def test_r_arr_4_pocket_money_page_records_a_payment_with_a_scan(client, world, senegal_rate):
+    case = world.case(phase=Phase.ARRIVED)
+    client.force_login(world.user(Role.RECEPTION_OFFICER, "dakar"))
+    url = reverse("web:case_pocket_money", args=[case.reference])
+    page = client.get(url)
+    assert page.status_code == 200 and "32798" in page.content.decode()
+    refused = client.post(url, {**paid(receipt_signed_in_presence=""), "exchange_rate": "0"})
+    assert refused.status_code == 400
+    assert not PocketMoneyPayment.objects.exists()
+    response = client.post(
+        url, {**paid(receipt_signed_in_presence=""), "receipt": receipt_upload()}
+    )
+    assert response.status_code == 302
+    payment = PocketMoneyPayment.objects.get(case=case)
+    assert payment.has_receipt_scan
+    scan = client.get(reverse("web:case_pocket_money_receipt_scan", args=[case.reference]))
+    assert scan.status_code == 200 and scan.content.startswith(b"%PDF-")
+    pdf = client.get(reverse("web:case_pocket_money_receipt_pdf", args=[case.reference]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+def test_r_arr_4_amounts_hidden_from_roles_without_financial_data(client, world, senegal_rate):
+    case = world.case(phase=Phase.ARRIVED)
+    pocket_money_record(
+        actor=world.user(Role.RECEPTION_OFFICER, "dakar"), case_id=case.pk, data=paid()
+    )
+    client.force_login(world.user(Role.MOVEMENT_OFFICER, "dakar"))
+    assert client.get(reverse("web:case_pocket_money", args=[case.reference])).status_code == 404
+    assert client.get(reverse("web:arrival_ledger")).status_code == 403
+
+
+def test_r_arr_4_ledger_page_and_export_in_bounded_queries(
+    client, world, senegal_rate, django_assert_max_num_queries
+):
+    actor = world.user(Role.FINANCE_OFFICER, "dakar")
+    for _ in range(5):
+        case = world.case(phase=Phase.ARRIVED)
+        pocket_money_record(actor=actor, case_id=case.pk, data=paid())
+    client.force_login(actor)
+    with django_assert_max_num_queries(16):  # the same for 1 or 50 lines
+        response = client.get(reverse("web:arrival_ledger"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert case.reference in text and "163990" in text.replace(",", "").replace("\u202f", "")
+    export = client.get(reverse("web:arrival_ledger_xlsx") + f"?office={world.dakar.pk}")
+    assert export.status_code == 200
+    assert export["Content-Disposition"].endswith('pocket_money_DKR.xlsx"')

@@ -1,0 +1,179 @@
+"""Pages of phase 4 at the origin office: returnees expected and arrived, pocket money with
+its receipt (R-ARR-4) and the pocket-money ledger."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from homeward.arrivals.ledger_export import pocket_money_ledger_xlsx
+from homeward.arrivals.policies import can_pay_pocket_money, can_read_amounts
+from homeward.arrivals.selectors import (
+    arrival_cases_for,
+    arrival_offices_for,
+    ledger_offices_for,
+    pocket_money_for_case,
+    pocket_money_ledger,
+)
+from homeward.arrivals.services import (
+    pocket_money_receipt_download,
+    pocket_money_record,
+    rate_for,
+)
+from homeward.cases.selectors import case_get_for
+from homeward.cases.services import case_viewed
+from homeward.core.errors import ApplicationError, ValidationFailed
+from homeward.documents.arrival_forms import pocket_money_receipt_pdf
+from homeward.documents.rendering import document_languages
+
+from ..forms.arrivals import ArrivalFilterForm, LedgerFilterForm, PocketMoneyForm
+from ._common import client_ip, maps_errors, paginate, private_page, show_service_errors
+from .consent import attachment
+
+PER_PAGE = 25
+
+
+@private_page
+@require_GET
+def arrival_list(request):
+    """Returnees expected at, or arrived in, the user's origin offices, with their
+    pocket-money status (amounts are not shown here)."""
+    offices = arrival_offices_for(request.user)
+    office_ids = list(offices.values_list("pk", flat=True))
+    if not office_ids:
+        raise DjangoPermissionDenied(_("You do not receive returnees at an origin office."))
+    form = ArrivalFilterForm(request.GET or None, offices=offices)
+    show, chosen = "expected", office_ids
+    if form.is_valid():
+        show = form.cleaned_data.get("show") or "expected"
+        if form.cleaned_data.get("office"):
+            chosen = [form.cleaned_data["office"].pk]
+    page = paginate(
+        request, arrival_cases_for(request.user, office_ids=chosen, show=show), PER_PAGE
+    )
+    return render(request, "web/arrival_list.html", {"form": form, "page": page, "show": show})
+
+
+@private_page
+@maps_errors
+def pocket_money_view(request, reference: str):
+    """R-ARR-4: the case's pocket money: the rate, the ledger line, and the form to pay."""
+    case = case_get_for(request.user, reference=reference, prefetch=False)
+    may_pay = can_pay_pocket_money(request.user, case)
+    if not (may_pay or can_read_amounts(request.user, case)):
+        raise Http404(_("Case not found."))
+    payment = pocket_money_for_case(case)
+    form = PocketMoneyForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if not may_pay or payment is not None:
+            raise DjangoPermissionDenied(_("You may not record pocket money for this case."))
+        if form.is_valid():
+            try:
+                pocket_money_record(
+                    actor=request.user,
+                    case_id=case.pk,
+                    data=form.service_data(),
+                    upload=form.cleaned_data.get("receipt"),
+                )
+            except ApplicationError as exc:
+                show_service_errors(exc, form)
+            else:
+                messages.success(request, _("Pocket money recorded."))
+                return redirect("web:case_pocket_money", reference=case.reference)
+        status = 400
+    else:
+        case_viewed(actor=request.user, case=case, ip_address=client_ip(request))
+    context = {
+        "case": case,
+        "payment": payment,
+        "rate": rate_for(case, payment.paid_on if payment else _today()),
+        "form": form,
+        "may_pay": may_pay and payment is None,
+        "print_languages": document_languages(),
+    }
+    return render(request, "web/arrival_pocket_money.html", context, status=status)
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+@private_page
+@require_GET
+@maps_errors
+def pocket_money_receipt_pdf_view(request, reference: str):
+    case = case_get_for(request.user, reference=reference, prefetch=False)
+    try:
+        pdf, language = pocket_money_receipt_pdf(
+            actor=request.user, case_id=case.pk, language=request.GET.get("language", "")
+        )
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(exc.field_errors.get("language", [exc.message])))
+        return redirect("web:case_pocket_money", reference=case.reference)
+    return attachment(pdf, "application/pdf", f"{case.reference}_pocket_money_{language}.pdf")
+
+
+@private_page
+@require_GET
+@maps_errors
+def pocket_money_receipt_scan_view(request, reference: str):
+    case = case_get_for(request.user, reference=reference, prefetch=False)
+    payment = pocket_money_for_case(case)
+    if payment is None:
+        raise Http404(_("Receipt not found."))
+    payment.case = case
+    content = pocket_money_receipt_download(
+        actor=request.user, payment=payment, ip_address=client_ip(request)
+    )
+    extension = payment.receipt_storage_name.rsplit(".", 1)[-1]
+    return attachment(
+        content, payment.receipt_content_type, f"{case.reference}_receipt.{extension}"
+    )
+
+
+def _ledger_form(request):
+    offices = ledger_offices_for(request.user)
+    if not offices.exists():
+        raise DjangoPermissionDenied(_("You may not read a pocket money ledger."))
+    data = request.GET.copy()
+    data.setdefault("office", str(offices.first().pk))
+    form = LedgerFilterForm(data, offices=offices)
+    if not form.is_valid():
+        raise Http404(_("Office not found."))
+    return form.cleaned_data["office"], form.cleaned_data.get("month") or "", form
+
+
+@private_page
+@require_GET
+@maps_errors
+def ledger_view(request):
+    """R-ARR-4: the pocket-money ledger of an origin office, apart from reintegration
+    assistance, with totals by month and currency."""
+    office, month, form = _ledger_form(request)
+    ledger = pocket_money_ledger(request.user, office_id=office.pk, month=month)
+    page = paginate(request, ledger.payments, 50)
+    return render(
+        request,
+        "web/arrival_ledger.html",
+        {"form": form, "ledger": ledger, "page": page, "month": month},
+    )
+
+
+@private_page
+@require_GET
+@maps_errors
+def ledger_xlsx_view(request):
+    office, month, _form = _ledger_form(request)
+    content, name = pocket_money_ledger_xlsx(
+        actor=request.user, office_id=office.pk, month=month, ip_address=client_ip(request)
+    )
+    return attachment(
+        content,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        name,
+    )
