@@ -157,5 +157,3 @@ class PocketMoneyLedgerApi(APIView):
         )
         ledger.payments = ledger.payments[:500]
         return Response(LedgerSerializer(ledger).data)
-
-
