@@ -143,3 +143,98 @@ class PocketMoneyPayment(BaseModel):
     @property
     def has_receipt_scan(self) -> bool:
         return bool(self.receipt_storage_name)
+
+
+class ReceptionReason(models.TextChoices):
+    LARGE_SCALE = "large_scale", _("Large-scale return")
+    VULNERABLE = "vulnerable", _("Vulnerable migrant needing immediate assistance")
+    HOST_REQUEST = "host_request", _("Requested by the host office")
+    OTHER = "other", _("Other")
+
+
+class PlaceKind(models.TextChoices):
+    AIRPORT = "airport", _("Airport")
+    BUS_STATION = "bus_station", _("Bus station")
+    BORDER = "border", _("Border crossing")
+    OTHER = "other", _("Other")
+
+
+class ReceptionPlan(BaseModel):
+    """R-ARR-1: the reception planned at the airport or bus station for one returnee."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="reception_plan")
+    reasons = models.JSONField(_("why reception is planned"), default=list)
+    place_kind = models.CharField(_("place"), max_length=12, choices=PlaceKind.choices)
+    place = models.CharField(_("airport, station or place"), max_length=200)
+    expected_at = models.DateTimeField(_("expected arrival"))
+    staff = models.ForeignKey(
+        USER,
+        verbose_name=_("receiving staff member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    planned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["expected_at"]
+        verbose_name = _("reception plan")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.place}"
+
+
+class ReceptionRequest(BaseModel):
+    """R-ARR-1: a host office asks the origin office to receive a returnee."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reception_requests")
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reception request")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} reception request"
+
+
+class Provision(models.TextChoices):
+    PROVIDED = "provided", _("Provided")
+    DECLINED = "declined", _("Offered, declined by the returnee")
+    NOT_NEEDED = "not_needed", _("Not needed")
+    NOT_PROVIDED = "not_provided", _("Not provided")
+
+
+class ArrivalRecord(BaseModel):
+    """R-ARR-1, R-ARR-5: the returnee's arrival, who received them, immediate needs, onward
+    transport and overnight accommodation."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="arrival")
+    arrived_at = models.DateTimeField(_("arrived at"))
+    place_kind = models.CharField(_("place"), max_length=12, choices=PlaceKind.choices)
+    place = models.CharField(_("airport, station or place"), max_length=200)
+    received_by = models.ForeignKey(
+        USER, verbose_name=_("received by"), on_delete=models.PROTECT, related_name="+"
+    )
+    immediate_needs = models.TextField(_("immediate needs"), blank=True)
+    onward_transport = models.CharField(
+        _("onward transport"), max_length=12, choices=Provision.choices
+    )
+    onward_transport_reason = models.CharField(_("why not provided"), max_length=255, blank=True)
+    onward_destination = models.CharField(_("final destination"), max_length=200, blank=True)
+    accommodation = models.CharField(
+        _("overnight accommodation"), max_length=12, choices=Provision.choices
+    )
+    accommodation_reason = models.CharField(_("why not provided"), max_length=255, blank=True)
+    vulnerable = models.BooleanField(_("vulnerable at arrival"), default=False, editable=False)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-arrived_at"]
+        verbose_name = _("arrival")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} arrived {self.arrived_at:%Y-%m-%d}"
