@@ -85,6 +85,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.PERSON_EDIT,
             Perm.ARRIVAL_RECORD,
             Perm.POCKET_MONEY_PAY,
+            Perm.ABN_CONFIRM,
             Perm.SCREENING_RECORD,
             Perm.CONSENT_RECORD,
             Perm.DOCUMENT_UPLOAD,

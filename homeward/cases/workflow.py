@@ -57,7 +57,8 @@ def guard_registration_requirements(facts: CaseFacts) -> list:
 
 
 def guard_booking_requirements(facts: CaseFacts) -> list:
-    """R-HLT-1, R-UMC-1, R-UMC-2, R-VOT-1: special procedures still cleared at booking."""
+    """R-HLT-1, R-UMC-1, R-UMC-2, R-VOT-1: special procedures still cleared at booking;
+    R-TRV-1, R-TRV-2, R-TRV-6, R-SUS-1: a ticketed booking (reasons from the movements app)."""
     return list(facts.requirements.get("book_travel", ()))
 
 
@@ -111,7 +112,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         P.TRAVEL_BOOKED,
         Perm.TRAVEL_BOOK,
         guards=(guard_assisted_return, guard_booking_requirements),
-        rule="R-ARR-3, R-HLT-1, R-UMC-1, R-VOT-1",
+        rule="R-ARR-3, R-HLT-1, R-UMC-1, R-VOT-1, R-TRV-1, R-TRV-2, R-TRV-6, R-SUS-1",
     ),
     Transition(
         "confirm_departure",

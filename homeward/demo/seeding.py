@@ -16,6 +16,7 @@ from homeward.cases.services import (
     case_transition,
     case_update,
 )
+from homeward.movements.demo_travel import book_for_demo
 from homeward.people.services import person_create
 from homeward.programmes.models import PARA_SCHEMES, ReturnScheme
 
@@ -123,6 +124,10 @@ def _seed_case(reference, team, rng, plan: Plan, draft=None, host_code=None, fla
             phase_one.complete_phase_one(team, case, rng, flags)
         transition = workflow.BY_NAME[step.action]
         actor = team.with_perm(transition.permission, case.office_ids)
+        if step.action == "book_travel":  # a ticketed booking books the case
+            confirmer = team.with_perm(Perm.ABN_CONFIRM, [case.origin_office_id])
+            case = book_for_demo(officer=actor, confirmer=confirmer, case=case)
+            continue
         case = case_transition(actor=actor, case_id=case.pk, action=step.action, reason=step.reason)
         if step.action == "confirm_arrival":
             case = _hand_over_to_origin(team, case)

@@ -1,0 +1,63 @@
+"""Demo data for phases 2–3: a case booked through the real services (one write path)."""
+
+import datetime
+
+from django.utils import timezone
+
+from homeward.cases.models import Case
+
+from . import services
+
+
+def book_for_demo(*, officer, confirmer, case: Case, days_ahead: int = 21) -> Case:
+    """A one-case movement for `case` (in pre-departure): a laissez-passer if it has no
+    valid travel document, the escorts it needs, the ABN confirmed and the ticket issued —
+    the ticket moves the case to travel booked. `officer` is a movement officer of the host
+    office, `confirmer` may confirm ABNs at the origin office."""
+    departs = timezone.now() + datetime.timedelta(days=days_ahead)
+    today = timezone.localdate()
+    if services.travel_document_problems(case, timezone.localtime(departs).date()):
+        request = services.travel_document_request(
+            actor=officer,
+            case_id=case.pk,
+            kind="laissez_passer",
+            requested_on=today,
+            authority="Consulate",
+        )
+        services.travel_document_record_outcome(
+            actor=officer,
+            request_id=request.pk,
+            version=request.version,
+            status="issued",
+            issued_on=today,
+            number=f"LP-{case.reference}",
+            expires_on=today + datetime.timedelta(days=90),
+        )
+    movement = services.movement_create(
+        actor=officer,
+        host_office_id=case.host_office_id,
+        origin_office_id=case.origin_office_id,
+        means="flight",
+        departs_at=departs,
+        departure_place=case.host_office.name,
+        arrival_place=case.origin_office.name,
+        luggage_allowance="1 × 23 kg",
+    )
+    booking = services.booking_create(
+        actor=officer,
+        movement_id=movement.pk,
+        case_id=case.pk,
+        medical_escort=services.needs_medical_escort(case),
+        operational_escort=True,
+        needs_airport_assistance=True,
+    )
+    abn = services.abn_send(actor=officer, movement_id=movement.pk)
+    services.abn_respond(actor=confirmer, abn_id=abn.pk, version=abn.version, confirm=True)
+    services.booking_issue_ticket(
+        actor=officer,
+        booking_id=booking.pk,
+        version=booking.version,
+        ticket_number=f"TK-{case.reference}",
+        issued_on=today,
+    )
+    return Case.objects.get(pk=case.pk)
