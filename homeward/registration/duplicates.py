@@ -2,12 +2,13 @@
 
 Candidates are looked up by blocking key (`homeward.people.matchkeys`), never by scanning
 people: the person's name codes (each widened to the stored codes within one or two edits,
-from the code vocabulary) paired over the plausible birth years, each code with the date of
-birth (also with day and month swapped), and document numbers. The few hundred people found
-are scored in Python (`matching.rank`) from the match profile the people service keeps on
-each person, weighing how common the person's name is in the register. Five queries
-whatever the number of candidates: vocabulary, keys, namesakes, candidates, their cases
-(plus three to read the person's own data when its profile is not loaded).
+from the code vocabulary) paired over the plausible birth years, the date of birth with sex
+(also with day and month swapped, which finds a misspelt name born the same day), and
+document numbers. The few hundred people found are scored in Python (`matching.rank`) from
+the match profile the people service keeps on each person, weighing how common the
+person's name is in the register. Five queries whatever the number of candidates:
+vocabulary, keys, namesakes, candidates, their cases (plus three to read the person's own
+data when its profile is not loaded). Works on SQLite and PostgreSQL.
 """
 
 import datetime
