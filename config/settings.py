@@ -215,6 +215,7 @@ SPECTACULAR_SETTINGS = {
     # One schema name per choice set that several fields (or field names) share.
     "ENUM_NAME_OVERRIDES": {
         "VulnerabilityCategoryEnum": "homeward.cases.models.VulnerabilityCategory",
+        "ProvisionEnum": "homeward.arrivals.models.Provision",
         "SessionKindEnum": "homeward.registration.models.SessionKind",
         "AsylumOutcomeEnum": "homeward.registration.models.AsylumOutcome",
         "ProtectionOutcomeEnum": "homeward.registration.models.ProtectionOutcome",

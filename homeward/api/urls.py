@@ -155,6 +155,12 @@ v1 += [
         name="case-pocket-money",
     ),
     path(
+        "cases/<str:reference>/reception-plan/",
+        arrivals.ReceptionPlanApi.as_view(),
+        name="case-reception-plan",
+    ),
+    path("cases/<str:reference>/arrival/", arrivals.ArrivalApi.as_view(), name="case-arrival"),
+    path(
         "pocket-money/ledger/", arrivals.PocketMoneyLedgerApi.as_view(), name="pocket-money-ledger"
     ),
 ]

@@ -14,8 +14,10 @@ from homeward.consent.apis import FORBIDDEN
 from homeward.consent.uploads import limit_uploads, too_large_message
 from homeward.core.errors import NotFound, ValidationFailed
 
+from .models import PlaceKind, Provision, ReceptionReason
 from .policies import can_read_amounts
-from .selectors import pocket_money_for_case, pocket_money_ledger
+from .reception import arrival_record, reception_plan_save
+from .selectors import arrival_of, pocket_money_for_case, pocket_money_ledger
 from .services import pocket_money_record
 
 
@@ -157,3 +159,124 @@ class PocketMoneyLedgerApi(APIView):
         )
         ledger.payments = ledger.payments[:500]
         return Response(LedgerSerializer(ledger).data)
+
+
+class ReceptionPlanSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    place_kind = serializers.CharField()
+    place = serializers.CharField()
+    expected_at = serializers.DateTimeField()
+    staff = serializers.CharField(source="staff.username", allow_null=True, default=None)
+    notes = serializers.CharField()
+    version = serializers.IntegerField()
+
+    class Meta:
+        ref_name = "ReceptionPlan"
+
+
+class ArrivalSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    arrived_at = serializers.DateTimeField()
+    place_kind = serializers.CharField()
+    place = serializers.CharField()
+    received_by = serializers.CharField(source="received_by.username")
+    immediate_needs = serializers.CharField()
+    onward_transport = serializers.CharField()
+    onward_transport_reason = serializers.CharField()
+    onward_destination = serializers.CharField()
+    accommodation = serializers.CharField()
+    accommodation_reason = serializers.CharField()
+
+    class Meta:
+        ref_name = "ArrivalRecord"
+
+
+class ReceptionPlanApi(APIView):
+    """PUT plans (or re-plans) the reception of a returnee (R-ARR-1)."""
+
+    class InputSerializer(serializers.Serializer):
+        reasons = serializers.ListField(
+            child=serializers.ChoiceField(ReceptionReason.choices), required=False
+        )
+        place_kind = serializers.ChoiceField(PlaceKind.choices)
+        place = serializers.CharField(max_length=200)
+        expected_at = serializers.DateTimeField()
+        notes = serializers.CharField(required=False, allow_blank=True)
+        version = serializers.IntegerField(required=False, allow_null=True)
+
+        class Meta:
+            ref_name = "ReceptionPlanInput"
+
+    @extend_schema(
+        operation_id="reception_plan_save",
+        summary="Plan the reception at the airport or bus station",
+        parameters=[REFERENCE],
+        request=InputSerializer,
+        responses={200: ReceptionPlanSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def put(self, request, reference):
+        """Needs a reason (large-scale return, vulnerable migrant, host-office request);
+        the last two are kept whenever the record shows them."""
+        case = case_get_for(request.user, reference=reference, prefetch=False)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        plan = reception_plan_save(actor=request.user, case_id=case.pk, data=data, version=version)
+        return Response(ReceptionPlanSerializer(plan).data)
+
+
+class ArrivalApi(APIView):
+    """GET the arrival record; POST records the arrival (R-ARR-1, R-ARR-5)."""
+
+    class InputSerializer(serializers.Serializer):
+        arrived_at = serializers.DateTimeField(required=False)
+        place_kind = serializers.ChoiceField(PlaceKind.choices)
+        place = serializers.CharField(max_length=200)
+        immediate_needs = serializers.CharField(required=False, allow_blank=True)
+        onward_transport = serializers.ChoiceField(Provision.choices)
+        onward_transport_reason = serializers.CharField(required=False, allow_blank=True)
+        onward_destination = serializers.CharField(required=False, allow_blank=True)
+        accommodation = serializers.ChoiceField(Provision.choices)
+        accommodation_reason = serializers.CharField(required=False, allow_blank=True)
+
+        class Meta:
+            ref_name = "ArrivalInput"
+
+    @extend_schema(
+        operation_id="arrival_get",
+        summary="A returnee's arrival",
+        parameters=[REFERENCE],
+        responses={200: ArrivalSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, reference):
+        case = case_get_for(request.user, reference=reference, prefetch=False)
+        arrival = arrival_of(case)
+        if arrival is None:
+            raise NotFound(_("The arrival is not recorded yet."))
+        return Response(ArrivalSerializer(arrival).data)
+
+    @extend_schema(
+        operation_id="arrival_record",
+        summary="Record the arrival (moves a departed case to arrived)",
+        parameters=[REFERENCE],
+        request=InputSerializer,
+        responses={
+            201: ArrivalSerializer,
+            400: INVALID,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: OpenApiResponse(description="Reception must be planned first (R-ARR-1)."),
+        },
+    )
+    def post(self, request, reference):
+        """Received by the user. A vulnerable returnee is always offered onward transport and
+        accommodation; for others, `not_provided` needs a reason."""
+        case = case_get_for(request.user, reference=reference, prefetch=False)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = arrival_record(
+            actor=request.user, case_id=case.pk, data=dict(serializer.validated_data)
+        )
+        return Response(ArrivalSerializer(record).data, status=201)

@@ -101,6 +101,25 @@ def arrival_cases_for(actor, *, office_ids, show: str = "expected"):
     phases = ARRIVED_PHASES if show == "arrived" else EXPECTED_PHASES
     return (
         Case.objects.filter(origin_office_id__in=office_ids, phase__in=phases)
-        .select_related("person", "host_office", "origin_office", "pocket_money")
+        .select_related(
+            "person",
+            "host_office",
+            "origin_office",
+            "pocket_money",
+            "reception_plan",
+            "arrival",
+        )
         .order_by("-phase_changed_at", "reference")
     )
+
+
+def reception_plan_of(case: Case):
+    from .models import ReceptionPlan
+
+    return ReceptionPlan.objects.select_related("staff").filter(case=case).first()
+
+
+def arrival_of(case: Case):
+    from .models import ArrivalRecord
+
+    return ArrivalRecord.objects.select_related("received_by").filter(case=case).first()

@@ -128,6 +128,7 @@ urlpatterns += [
     path("arrivals/", arrivals.arrival_list, name="arrival_list"),
     path("arrivals/pocket-money/", arrivals.ledger_view, name="arrival_ledger"),
     path("arrivals/pocket-money.xlsx", arrivals.ledger_xlsx_view, name="arrival_ledger_xlsx"),
+    path("cases/<str:reference>/arrival/", arrivals.arrival_case_view, name="case_arrival"),
     path(
         "cases/<str:reference>/pocket-money/",
         arrivals.pocket_money_view,

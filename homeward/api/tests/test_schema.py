@@ -64,6 +64,9 @@ OPERATIONS = {
     ("/api/v1/cases/{reference}/pocket-money/", "get"),
     ("/api/v1/cases/{reference}/pocket-money/", "post"),
     ("/api/v1/pocket-money/ledger/", "get"),
+    ("/api/v1/cases/{reference}/reception-plan/", "put"),
+    ("/api/v1/cases/{reference}/arrival/", "get"),
+    ("/api/v1/cases/{reference}/arrival/", "post"),
 }
 
 

@@ -66,3 +66,33 @@ def test_r_arr_4_api_ledger(world, senegal_rate):
     other = client_for(world.user(Role.FINANCE_OFFICER, "conakry"))
     assert other.get(f"/api/v1/pocket-money/ledger/?office={world.dakar.pk}").status_code == 404
     assert finance.get("/api/v1/pocket-money/ledger/?office=nope").status_code == 404
+
+
+def test_r_arr_1_api_plans_reception_and_records_arrival(world):
+    from homeward.cases.models import VulnerabilityFlag
+
+    case = world.case(phase=Phase.DEPARTED)
+    VulnerabilityFlag.objects.create(case=case, category="elderly")
+    api = client_for(world.user(Role.RECEPTION_OFFICER, "dakar"))
+    base = f"/api/v1/cases/{case.reference}"
+    arrival = {
+        "place_kind": "airport",
+        "place": "DSS",
+        "onward_transport": "provided",
+        "accommodation": "provided",
+    }
+    blocked = api.post(f"{base}/arrival/", arrival, format="json")
+    assert blocked.status_code == 409 and "R-ARR-1" in blocked.json()["reasons"][0]
+    assert api.get(f"{base}/arrival/").status_code == 404
+    bad = api.put(f"{base}/reception-plan/", {"place_kind": "boat"}, format="json")
+    assert bad.status_code == 400
+    plan = api.put(
+        f"{base}/reception-plan/",
+        {"place_kind": "airport", "place": "DSS", "expected_at": "2026-11-24T10:00:00Z"},
+        format="json",
+    )
+    assert plan.status_code == 200 and plan.json()["reasons"] == ["vulnerable"]
+    assert api.post(f"{base}/arrival/", arrival, format="json").status_code == 201
+    assert api.get(f"{base}/arrival/").json()["place"] == "DSS"
+    outsider = client_for(world.user(Role.RECEPTION_OFFICER, "conakry"))
+    assert outsider.get(f"{base}/arrival/").status_code == 404

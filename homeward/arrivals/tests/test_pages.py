@@ -84,3 +84,39 @@ def test_r_arr_4_ledger_page_and_export_in_bounded_queries(
     export = client.get(reverse("web:arrival_ledger_xlsx") + f"?office={world.dakar.pk}")
     assert export.status_code == 200
     assert export["Content-Disposition"].endswith('pocket_money_DKR.xlsx"')
+
+
+def test_r_arr_1_arrival_page_plans_then_records_the_arrival(client, world):
+    from homeward.arrivals.models import ArrivalRecord, ReceptionPlan
+    from homeward.cases.models import VulnerabilityFlag
+
+    case = world.case(phase=Phase.DEPARTED)
+    VulnerabilityFlag.objects.create(case=case, category="elderly")
+    client.force_login(world.user(Role.RECEPTION_OFFICER, "dakar"))
+    url = reverse("web:case_arrival", args=[case.reference])
+    page = client.get(url)
+    assert page.status_code == 200 and "must be planned" in page.content.decode()
+    arrival = {
+        "step": "arrival",
+        "place_kind": "airport",
+        "place": "DSS",
+        "onward_transport": "provided",
+        "accommodation": "provided",
+    }
+    refused = client.post(url, arrival)
+    assert refused.status_code == 400 and "R-ARR-1" in refused.content.decode()
+    planned = client.post(
+        url,
+        {
+            "step": "plan",
+            "place_kind": "airport",
+            "place": "DSS",
+            "expected_at": "2026-11-24T10:00",
+        },
+    )
+    assert planned.status_code == 302
+    assert ReceptionPlan.objects.get(case=case).reasons == ["vulnerable"]
+    assert client.post(url, arrival).status_code == 302
+    assert ArrivalRecord.objects.filter(case=case).exists()
+    case.refresh_from_db()
+    assert case.phase == Phase.ARRIVED

@@ -73,3 +73,64 @@ class PocketMoneyForm(Form):
         data = dict(self.cleaned_data)
         data.pop("receipt", None)
         return {k: v for k, v in data.items() if v not in (None, "")}
+
+
+class ReceptionPlanForm(Form):
+    reasons = forms.MultipleChoiceField(
+        label=_("Why reception is planned"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A vulnerable migrant and a host office's request are always kept."),
+    )
+    place_kind = forms.ChoiceField(label=_("Place"), choices=[])
+    place = forms.CharField(label=_("Airport, station or place"), max_length=200)
+    expected_at = forms.DateTimeField(
+        label=_("Expected arrival"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    staff = forms.ModelChoiceField(label=_("Receiving staff member"), queryset=None, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, staff, **kwargs):
+        from homeward.arrivals.models import PlaceKind, ReceptionReason
+
+        super().__init__(*args, **kwargs)
+        self.fields["reasons"].choices = ReceptionReason.choices
+        self.fields["place_kind"].choices = PlaceKind.choices
+        self.fields["staff"].queryset = staff
+
+
+class ArrivalForm(Form):
+    arrived_at = forms.DateTimeField(
+        label=_("Arrived at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Leave empty for now."),
+    )
+    place_kind = forms.ChoiceField(label=_("Place"), choices=[])
+    place = forms.CharField(label=_("Airport, station or place"), max_length=200)
+    received_by = forms.ModelChoiceField(label=_("Received by"), queryset=None, required=False)
+    immediate_needs = forms.CharField(
+        label=_("Immediate needs"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    onward_transport = forms.ChoiceField(label=_("Onward transport"), choices=[])
+    onward_destination = forms.CharField(label=_("Final destination"), required=False)
+    onward_transport_reason = forms.CharField(
+        label=_("Why onward transport was not provided"), required=False
+    )
+    accommodation = forms.ChoiceField(label=_("Overnight accommodation"), choices=[])
+    accommodation_reason = forms.CharField(
+        label=_("Why accommodation was not provided"), required=False
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        from homeward.arrivals.models import PlaceKind, Provision
+
+        super().__init__(*args, **kwargs)
+        self.fields["place_kind"].choices = PlaceKind.choices
+        self.fields["onward_transport"].choices = Provision.choices
+        self.fields["accommodation"].choices = Provision.choices
+        self.fields["received_by"].queryset = staff

@@ -28,7 +28,13 @@ from homeward.core.errors import ApplicationError, ValidationFailed
 from homeward.documents.arrival_forms import pocket_money_receipt_pdf
 from homeward.documents.rendering import document_languages
 
-from ..forms.arrivals import ArrivalFilterForm, LedgerFilterForm, PocketMoneyForm
+from ..forms.arrivals import (
+    ArrivalFilterForm,
+    ArrivalForm,
+    LedgerFilterForm,
+    PocketMoneyForm,
+    ReceptionPlanForm,
+)
 from ._common import client_ip, maps_errors, paginate, private_page, show_service_errors
 from .consent import attachment
 
@@ -177,3 +183,81 @@ def ledger_xlsx_view(request):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         name,
     )
+
+
+@private_page
+@maps_errors
+def arrival_case_view(request, reference: str):
+    """R-ARR-1, R-ARR-5: the returnee's reception plan and arrival record, with the forms
+    to plan the reception and to record the arrival (which confirms it on the case)."""
+    from homeward.accounts.selectors import case_workers_of
+    from homeward.arrivals.policies import can_record_arrival
+    from homeward.arrivals.reception import (
+        arrival_record,
+        reception_plan_save,
+        reception_required_reasons,
+    )
+    from homeward.arrivals.selectors import arrival_of, reception_plan_of
+
+    case = case_get_for(request.user, reference=reference, prefetch=False)
+    may_record = can_record_arrival(request.user, case)
+    staff = case_workers_of([case.origin_office_id])
+    plan, arrival = reception_plan_of(case), arrival_of(case)
+    initial = {}
+    if plan is not None:
+        initial = {
+            "reasons": plan.reasons,
+            "place_kind": plan.place_kind,
+            "place": plan.place,
+            "expected_at": plan.expected_at,
+            "staff": plan.staff_id,
+            "notes": plan.notes,
+            "version": plan.version,
+        }
+    step = request.POST.get("step") if request.method == "POST" else None
+    plan_form = ReceptionPlanForm(
+        request.POST if step == "plan" else None, initial=initial, staff=staff
+    )
+    arrival_form = ArrivalForm(
+        request.POST if step == "arrival" else None,
+        initial={"place_kind": plan.place_kind, "place": plan.place} if plan else {},
+        staff=staff,
+    )
+    status = 200
+    if step in ("plan", "arrival"):
+        if not may_record:
+            raise DjangoPermissionDenied(_("You may not record arrivals for this case."))
+        form = plan_form if step == "plan" else arrival_form
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                if step == "plan":
+                    reception_plan_save(
+                        actor=request.user,
+                        case_id=case.pk,
+                        data=data,
+                        version=form.cleaned_data.get("version"),
+                    )
+                    messages.success(request, _("Reception planned."))
+                else:
+                    arrival_record(actor=request.user, case_id=case.pk, data=data)
+                    messages.success(request, _("Arrival recorded."))
+            except ApplicationError as exc:
+                show_service_errors(exc, form)
+                for reason in exc.reasons:
+                    form.add_error(None, reason)
+            else:
+                return redirect("web:case_arrival", reference=case.reference)
+        status = 400
+    else:
+        case_viewed(actor=request.user, case=case, ip_address=client_ip(request))
+    context = {
+        "case": case,
+        "plan": plan,
+        "arrival": arrival,
+        "required": reception_required_reasons(case),
+        "plan_form": plan_form,
+        "arrival_form": arrival_form,
+        "may_record": may_record,
+    }
+    return render(request, "web/arrival_case.html", context, status=status)
