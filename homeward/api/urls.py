@@ -161,6 +161,11 @@ v1 += [
     ),
     path("cases/<str:reference>/arrival/", arrivals.ArrivalApi.as_view(), name="case-arrival"),
     path(
+        "cases/<str:reference>/secondary-movement/",
+        arrivals.SecondaryMovementApi.as_view(),
+        name="case-secondary-movement",
+    ),
+    path(
         "pocket-money/ledger/", arrivals.PocketMoneyLedgerApi.as_view(), name="pocket-money-ledger"
     ),
 ]

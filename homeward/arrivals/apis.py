@@ -280,3 +280,52 @@ class ArrivalApi(APIView):
             actor=request.user, case_id=case.pk, data=dict(serializer.validated_data)
         )
         return Response(ArrivalSerializer(record).data, status=201)
+
+
+class SecondaryMovementSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    actual_country = serializers.CharField(source="actual_country_id")
+    actual_origin_office = serializers.CharField(source="actual_origin_office.code")
+    new_case = serializers.CharField(source="new_case.reference")
+    old_case_closed = serializers.BooleanField()
+    closure_note = serializers.CharField()
+
+    class Meta:
+        ref_name = "SecondaryMovement"
+
+
+class SecondaryMovementApi(APIView):
+    """POST records a secondary movement (R-ARR-2)."""
+
+    class InputSerializer(serializers.Serializer):
+        actual_country = serializers.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+        findings = serializers.CharField()
+        needs = serializers.CharField(required=False, allow_blank=True)
+
+        class Meta:
+            ref_name = "SecondaryMovementInput"
+
+    @extend_schema(
+        operation_id="secondary_movement_record",
+        summary="Record a secondary movement and re-register at the actual origin office",
+        parameters=[REFERENCE],
+        request=InputSerializer,
+        responses={
+            201: SecondaryMovementSerializer,
+            400: INVALID,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def post(self, request, reference):
+        """Notifies the host office and the actual origin office; opens a linked case there;
+        closes this one when the workflow and the user's role allow it."""
+        from .secondary import secondary_movement_record
+
+        case = case_get_for(request.user, reference=reference, prefetch=False)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        movement = secondary_movement_record(
+            actor=request.user, case_id=case.pk, **serializer.validated_data
+        )
+        return Response(SecondaryMovementSerializer(movement).data, status=201)

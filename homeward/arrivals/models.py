@@ -238,3 +238,57 @@ class ArrivalRecord(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.case_id} arrived {self.arrived_at:%Y-%m-%d}"
+
+
+class SecondaryMovement(BaseModel):
+    """R-ARR-2: a returnee found not to be from the country of return, moved on to the
+    actual country of origin and re-registered there (a new, linked case)."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="secondary_movement")
+    actual_country = models.ForeignKey(
+        Country,
+        verbose_name=_("actual country of origin"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actual_origin_office = models.ForeignKey(
+        "accounts.Office",
+        verbose_name=_("actual origin office"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    new_case = models.OneToOneField(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="secondary_source"
+    )
+    findings = models.TextField(_("how it was found"))
+    needs = models.TextField(_("temporary accommodation and basic needs meanwhile"), blank=True)
+    old_case_closed = models.BooleanField(default=False, editable=False)
+    closure_note = models.CharField(max_length=255, blank=True, editable=False)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("secondary movement")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.actual_country_id}"
+
+
+class OfficeNotice(BaseModel):
+    """An in-app notice to an office about a case (also sent by e-mail on commit)."""
+
+    class Kind(models.TextChoices):
+        SECONDARY_MOVEMENT = "secondary_movement", _("Secondary movement")
+        UMC_HANDOVER = "umc_handover", _("Child handed over")
+
+    office = models.ForeignKey("accounts.Office", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    message = models.TextField()
+    emailed_to = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["office", "-created_at"], name="notice_office_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.kind}"

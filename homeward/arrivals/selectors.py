@@ -123,3 +123,15 @@ def arrival_of(case: Case):
     from .models import ArrivalRecord
 
     return ArrivalRecord.objects.select_related("received_by").filter(case=case).first()
+
+
+def secondary_of(case: Case):
+    from .models import SecondaryMovement
+
+    return (
+        SecondaryMovement.objects.select_related(
+            "actual_country", "actual_origin_office", "new_case"
+        )
+        .filter(case=case)
+        .first()
+    )

@@ -67,6 +67,7 @@ OPERATIONS = {
     ("/api/v1/cases/{reference}/reception-plan/", "put"),
     ("/api/v1/cases/{reference}/arrival/", "get"),
     ("/api/v1/cases/{reference}/arrival/", "post"),
+    ("/api/v1/cases/{reference}/secondary-movement/", "post"),
 }
 
 

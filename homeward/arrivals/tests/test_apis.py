@@ -96,3 +96,22 @@ def test_r_arr_1_api_plans_reception_and_records_arrival(world):
     assert api.get(f"{base}/arrival/").json()["place"] == "DSS"
     outsider = client_for(world.user(Role.RECEPTION_OFFICER, "conakry"))
     assert outsider.get(f"{base}/arrival/").status_code == 404
+
+
+def test_r_arr_2_api_secondary_movement_400_404_and_201(world):
+    world.dakar.is_transit = True
+    world.dakar.save()
+    case = world.case(phase=Phase.ARRIVED)
+    api = client_for(world.user(Role.RECEPTION_OFFICER, "dakar"))
+    url = f"/api/v1/cases/{case.reference}/secondary-movement/"
+    assert (
+        api.post(url, {"actual_country": "SN", "findings": "x"}, format="json").status_code == 400
+    )
+    outsider = client_for(world.user(Role.RECEPTION_OFFICER, "conakry"))
+    assert (
+        outsider.post(url, {"actual_country": "GN", "findings": "x"}, format="json").status_code
+        == 404
+    )
+    response = api.post(url, {"actual_country": "GN", "findings": "passport"}, format="json")
+    assert response.status_code == 201
+    assert response.json()["actual_origin_office"] == "CKY"

@@ -120,3 +120,22 @@ def test_r_arr_1_arrival_page_plans_then_records_the_arrival(client, world):
     assert ArrivalRecord.objects.filter(case=case).exists()
     case.refresh_from_db()
     assert case.phase == Phase.ARRIVED
+
+
+def test_r_arr_2_arrival_page_records_a_secondary_movement(client, world):
+    from homeward.arrivals.models import SecondaryMovement
+
+    world.dakar.is_transit = True
+    world.dakar.save()
+    case = world.case(phase=Phase.ARRIVED)
+    client.force_login(world.user(Role.RECEPTION_OFFICER, "dakar"))
+    url = reverse("web:case_arrival", args=[case.reference])
+    refused = client.post(url, {"step": "secondary", "actual_country": "SN", "findings": "x"})
+    assert refused.status_code == 400
+    response = client.post(
+        url, {"step": "secondary", "actual_country": "GN", "findings": "Guinean passport"}
+    )
+    assert response.status_code == 302
+    movement = SecondaryMovement.objects.get(case=case)
+    page = client.get(url).content.decode()
+    assert movement.new_case.reference in page

@@ -134,3 +134,25 @@ class ArrivalForm(Form):
         self.fields["onward_transport"].choices = Provision.choices
         self.fields["accommodation"].choices = Provision.choices
         self.fields["received_by"].queryset = staff
+
+
+class SecondaryMovementForm(Form):
+    actual_country = forms.ModelChoiceField(
+        label=_("Actual country of origin"), queryset=None, to_field_name="code"
+    )
+    findings = forms.CharField(
+        label=_("How it was found"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    needs = forms.CharField(
+        label=_("Temporary accommodation and basic needs meanwhile"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from homeward.accounts.models import Office
+        from homeward.geo.models import Country
+
+        super().__init__(*args, **kwargs)
+        countries = Office.objects.filter(is_origin=True).values("country_id")
+        self.fields["actual_country"].queryset = Country.objects.filter(pk__in=countries)

@@ -34,6 +34,7 @@ from ..forms.arrivals import (
     LedgerFilterForm,
     PocketMoneyForm,
     ReceptionPlanForm,
+    SecondaryMovementForm,
 )
 from ._common import client_ip, maps_errors, paginate, private_page, show_service_errors
 from .consent import attachment
@@ -197,7 +198,7 @@ def arrival_case_view(request, reference: str):
         reception_plan_save,
         reception_required_reasons,
     )
-    from homeward.arrivals.selectors import arrival_of, reception_plan_of
+    from homeward.arrivals.selectors import arrival_of, reception_plan_of, secondary_of
 
     case = case_get_for(request.user, reference=reference, prefetch=False)
     may_record = can_record_arrival(request.user, case)
@@ -223,8 +224,34 @@ def arrival_case_view(request, reference: str):
         initial={"place_kind": plan.place_kind, "place": plan.place} if plan else {},
         staff=staff,
     )
+    secondary_form = SecondaryMovementForm(request.POST if step == "secondary" else None)
     status = 200
-    if step in ("plan", "arrival"):
+    if step == "secondary":
+        if not may_record:
+            raise DjangoPermissionDenied(_("You may not record arrivals for this case."))
+        if secondary_form.is_valid():
+            from homeward.arrivals.secondary import secondary_movement_record
+
+            data = secondary_form.cleaned_data
+            try:
+                movement = secondary_movement_record(
+                    actor=request.user,
+                    case_id=case.pk,
+                    actual_country=data["actual_country"].pk,
+                    findings=data["findings"],
+                    needs=data["needs"],
+                )
+            except ApplicationError as exc:
+                show_service_errors(exc, secondary_form)
+            else:
+                messages.success(
+                    request,
+                    _("Secondary movement recorded: new case %(reference)s.")
+                    % {"reference": movement.new_case.reference},
+                )
+                return redirect("web:case_arrival", reference=case.reference)
+        status = 400
+    elif step in ("plan", "arrival"):
         if not may_record:
             raise DjangoPermissionDenied(_("You may not record arrivals for this case."))
         form = plan_form if step == "plan" else arrival_form
@@ -259,5 +286,7 @@ def arrival_case_view(request, reference: str):
         "plan_form": plan_form,
         "arrival_form": arrival_form,
         "may_record": may_record,
+        "secondary_form": secondary_form,
+        "secondary": secondary_of(case),
     }
     return render(request, "web/arrival_case.html", context, status=status)
