@@ -219,6 +219,13 @@ SPECTACULAR_SETTINGS = {
         "SessionKindEnum": "homeward.registration.models.SessionKind",
         "AsylumOutcomeEnum": "homeward.registration.models.AsylumOutcome",
         "ProtectionOutcomeEnum": "homeward.registration.models.ProtectionOutcome",
+        "ReferralStatusEnum": "homeward.registration.models.ReferralStatus",
+        "TravelDocumentKindEnum": "homeward.movements.models.TravelDocumentKind",
+        "TravelDocumentStatusEnum": "homeward.movements.models.TravelDocumentStatus",
+        "MeansEnum": "homeward.movements.models.Means",
+        "MovementStatusEnum": "homeward.movements.models.MovementStatus",
+        "BookingStatusEnum": "homeward.movements.models.BookingStatus",
+        "AbnStatusEnum": "homeward.movements.models.AbnStatus",
     },
 }
 

@@ -8,6 +8,7 @@ from homeward.arrivals import apis as arrivals
 from homeward.cases.apis import CaseDetailApi, CaseListCreateApi, CaseTransitionApi
 from homeward.consent import apis as consent
 from homeward.documents import apis as documents
+from homeward.movements import apis as travel
 from homeward.movements import import_apis as imports
 from homeward.people.apis import PersonDetailApi, PersonListCreateApi
 from homeward.programmes.apis import ProgrammeListApi
@@ -168,6 +169,51 @@ v1 += [
     path(
         "pocket-money/ledger/", arrivals.PocketMoneyLedgerApi.as_view(), name="pocket-money-ledger"
     ),
+]
+
+v1 += [  # phases 2–3: travel (movements app)
+    path(
+        "cases/<str:reference>/travel-documents/",
+        travel.TravelDocumentRequestApi.as_view(),
+        name="case-travel-documents",
+    ),
+    path(
+        "travel-documents/<str:request_id>/outcome/",
+        travel.TravelDocumentOutcomeApi.as_view(),
+        name="travel-document-outcome",
+    ),
+    path("movements/", travel.MovementListCreateApi.as_view(), name="movement-list"),
+    path("movements/<str:movement_id>/", travel.MovementDetailApi.as_view(), name="movement"),
+    path(
+        "movements/<str:movement_id>/bookings/",
+        travel.BookingCreateApi.as_view(),
+        name="movement-bookings",
+    ),
+    path("movements/<str:movement_id>/abn/", travel.AbnSendApi.as_view(), name="movement-abn"),
+    path(
+        "movements/<str:movement_id>/departure/",
+        travel.DepartureApi.as_view(),
+        name="movement-departure",
+    ),
+    path(
+        "bookings/<str:booking_id>/escorts/",
+        travel.BookingEscortsApi.as_view(),
+        name="booking-escorts",
+    ),
+    path(
+        "bookings/<str:booking_id>/ticket/",
+        travel.BookingTicketApi.as_view(),
+        name="booking-ticket",
+    ),
+    path(
+        "bookings/<str:booking_id>/informed/",
+        travel.BookingInformedApi.as_view(),
+        name="booking-informed",
+    ),
+    path("abns/", travel.AbnInboxApi.as_view(), name="abn-inbox"),
+    path("abns/<str:abn_id>/", travel.AbnDetailApi.as_view(), name="abn"),
+    path("abns/<str:abn_id>/answer/", travel.AbnAnswerApi.as_view(), name="abn-answer"),
+    path("suspensions/", travel.SuspensionCreateApi.as_view(), name="suspensions"),
 ]
 
 urlpatterns = [

@@ -68,6 +68,22 @@ OPERATIONS = {
     ("/api/v1/cases/{reference}/arrival/", "get"),
     ("/api/v1/cases/{reference}/arrival/", "post"),
     ("/api/v1/cases/{reference}/secondary-movement/", "post"),
+    # travel (phases 2–3)
+    ("/api/v1/cases/{reference}/travel-documents/", "post"),
+    ("/api/v1/travel-documents/{request_id}/outcome/", "post"),
+    ("/api/v1/movements/", "get"),
+    ("/api/v1/movements/", "post"),
+    ("/api/v1/movements/{movement_id}/", "get"),
+    ("/api/v1/movements/{movement_id}/bookings/", "post"),
+    ("/api/v1/movements/{movement_id}/abn/", "post"),
+    ("/api/v1/movements/{movement_id}/departure/", "post"),
+    ("/api/v1/bookings/{booking_id}/escorts/", "post"),
+    ("/api/v1/bookings/{booking_id}/ticket/", "post"),
+    ("/api/v1/bookings/{booking_id}/informed/", "post"),
+    ("/api/v1/abns/", "get"),
+    ("/api/v1/abns/{abn_id}/", "get"),
+    ("/api/v1/abns/{abn_id}/answer/", "post"),
+    ("/api/v1/suspensions/", "post"),
 }
 
 
