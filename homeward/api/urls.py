@@ -162,6 +162,11 @@ v1 += [
     ),
     path("cases/<str:reference>/arrival/", arrivals.ArrivalApi.as_view(), name="case-arrival"),
     path(
+        "cases/<str:reference>/umc-handover/",
+        arrivals.UmcHandoverApi.as_view(),
+        name="case-umc-handover",
+    ),
+    path(
         "cases/<str:reference>/secondary-movement/",
         arrivals.SecondaryMovementApi.as_view(),
         name="case-secondary-movement",

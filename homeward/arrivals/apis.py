@@ -329,3 +329,50 @@ class SecondaryMovementApi(APIView):
             actor=request.user, case_id=case.pk, **serializer.validated_data
         )
         return Response(SecondaryMovementSerializer(movement).data, status=201)
+
+
+class UmcHandoverSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    guardian = serializers.UUIDField(source="guardian_id")
+    identity_checked_with = serializers.CharField()
+    handed_over_at = serializers.DateTimeField()
+    place = serializers.CharField()
+    staff = serializers.CharField(source="staff.username")
+
+    class Meta:
+        ref_name = "UmcHandover"
+
+
+class UmcHandoverApi(APIView):
+    """POST records the handover of a child to the legal guardian (R-ARR-6)."""
+
+    class InputSerializer(serializers.Serializer):
+        guardian = serializers.UUIDField(required=False)
+        identity_checked_with = serializers.CharField(max_length=200)
+        handed_over_at = serializers.DateTimeField(required=False)
+        place = serializers.CharField(required=False, allow_blank=True)
+        signed_in_presence = serializers.BooleanField(default=False)
+        notes = serializers.CharField(required=False, allow_blank=True)
+
+        class Meta:
+            ref_name = "UmcHandoverInput"
+
+    @extend_schema(
+        operation_id="umc_handover_record",
+        summary="Record the handover of a child to the legal guardian",
+        parameters=[REFERENCE],
+        request=InputSerializer,
+        responses={201: UmcHandoverSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, reference):
+        """Refused unless the case is a child's with a recorded arrival and a legal guardian
+        whose identity is confirmed; the guardian signs in the user's presence."""
+        from .handover import umc_handover_record
+
+        case = case_get_for(request.user, reference=reference, prefetch=False)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        handover = umc_handover_record(
+            actor=request.user, case_id=case.pk, data=dict(serializer.validated_data)
+        )
+        return Response(UmcHandoverSerializer(handover).data, status=201)

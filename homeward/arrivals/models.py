@@ -292,3 +292,31 @@ class OfficeNotice(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.office_id} {self.kind}"
+
+
+class UmcHandover(BaseModel):
+    """R-ARR-6: a returning child handed over to the legal guardian, with the UMC handover
+    notification (arrival and handover details)."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="umc_handover")
+    guardian = models.ForeignKey(
+        "registration.Guardian",
+        verbose_name=_("legal guardian"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    identity_checked_with = models.CharField(_("guardian's identity checked with"), max_length=200)
+    handed_over_at = models.DateTimeField(_("handed over at"))
+    place = models.CharField(_("place of handover"), max_length=200)
+    staff = models.ForeignKey(
+        USER, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+"
+    )
+    signed_in_presence = models.BooleanField(_("signed by the guardian in my presence"))
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("UMC handover")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} handover"

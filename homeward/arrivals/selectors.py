@@ -135,3 +135,9 @@ def secondary_of(case: Case):
         .filter(case=case)
         .first()
     )
+
+
+def handover_of(case: Case):
+    from .models import UmcHandover
+
+    return UmcHandover.objects.select_related("guardian", "staff").filter(case=case).first()

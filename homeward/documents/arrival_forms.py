@@ -88,3 +88,51 @@ def _printable_case_for_receipt(actor, case, language: str):
             field_errors={"language": [_("Choose one of: %(names)s.") % {"names": names}]},
         )
     return case
+
+
+UMC_HANDOVER = "umc_handover"
+HANDOVER_VERSION = "2026-1"
+
+
+def umc_handover_pdf(*, actor, case_id, language: str = "") -> tuple[bytes, str]:
+    """R-ARR-6: the UMC handover notification with the arrival and handover details, in the
+    child's language, with the case reference; blank handover lines until it is recorded."""
+    from homeward.arrivals.handover import is_child
+    from homeward.arrivals.policies import can_record_arrival
+    from homeward.arrivals.selectors import arrival_of, handover_of
+
+    case = case_get_for(actor, case_id=case_id)
+    if not can_record_arrival(actor, case) or (
+        FieldGroup.IDENTITY not in readable_groups_for_case(actor, case)
+    ):
+        raise PermissionDenied(_("You may not print this child's handover notification."))
+    language = returnee_language(case, language)
+    _printable_case_for_receipt(actor, case, language)
+    if not is_child(case):
+        raise NotFound(_("The returnee is not a child."))
+    arrival = arrival_of(case)
+    if arrival is None:
+        raise NotFound(_("Record the child's arrival first."))
+    handover = handover_of(case)
+    with translation.override(language):
+        context = {
+            **case_context(case),
+            "form_version": HANDOVER_VERSION,
+            "printed_by": actor.get_full_name() or actor.get_username(),
+            "arrival": arrival,
+            "arrived_at": formats.date_format(
+                timezone.localtime(arrival.arrived_at), "DATETIME_FORMAT"
+            ),
+            "handover": handover,
+            "handed_over_at": formats.date_format(
+                timezone.localtime(handover.handed_over_at), "DATETIME_FORMAT"
+            )
+            if handover
+            else "",
+            "guardians": list(case.guardians.filter(identity_confirmed=True)),
+        }
+        pdf = render_pdf("documents/umc_handover.html", context, language=language)
+    _audit_export(
+        actor, case, UMC_HANDOVER, language, gettext_lazy("UMC handover notification printed")
+    )
+    return pdf, language

@@ -130,6 +130,11 @@ urlpatterns += [
     path("arrivals/pocket-money.xlsx", arrivals.ledger_xlsx_view, name="arrival_ledger_xlsx"),
     path("cases/<str:reference>/arrival/", arrivals.arrival_case_view, name="case_arrival"),
     path(
+        "cases/<str:reference>/arrival/umc-handover.pdf",
+        arrivals.umc_handover_pdf_view,
+        name="case_umc_handover_pdf",
+    ),
+    path(
         "cases/<str:reference>/pocket-money/",
         arrivals.pocket_money_view,
         name="case_pocket_money",

@@ -115,3 +115,18 @@ def test_r_arr_2_api_secondary_movement_400_404_and_201(world):
     response = api.post(url, {"actual_country": "GN", "findings": "passport"}, format="json")
     assert response.status_code == 201
     assert response.json()["actual_origin_office"] == "CKY"
+
+
+def test_r_arr_6_api_umc_handover_400_404_and_201(world):
+    from homeward.arrivals.tests.test_handover import arrived_child
+
+    case, guardian = arrived_child(world)
+    api = client_for(world.user(Role.RECEPTION_OFFICER, "dakar"))
+    url = f"/api/v1/cases/{case.reference}/umc-handover/"
+    unsigned = api.post(url, {"identity_checked_with": "ID card"}, format="json")
+    assert unsigned.status_code == 400 and "signed_in_presence" in unsigned.json()["errors"]
+    outsider = client_for(world.user(Role.RECEPTION_OFFICER, "conakry"))
+    body = {"identity_checked_with": "ID card", "signed_in_presence": True}
+    assert outsider.post(url, body, format="json").status_code == 404
+    response = api.post(url, body, format="json")
+    assert response.status_code == 201 and response.json()["guardian"] == str(guardian.pk)

@@ -139,3 +139,29 @@ def test_r_arr_2_arrival_page_records_a_secondary_movement(client, world):
     movement = SecondaryMovement.objects.get(case=case)
     page = client.get(url).content.decode()
     assert movement.new_case.reference in page
+
+
+def test_r_arr_6_arrival_page_records_the_handover_and_prints_the_notification(client, world):
+    from homeward.arrivals.models import UmcHandover
+    from homeward.arrivals.tests.test_handover import arrived_child
+
+    case, guardian = arrived_child(world)
+    client.force_login(world.user(Role.RECEPTION_OFFICER, "dakar"))
+    url = reverse("web:case_arrival", args=[case.reference])
+    assert "Handover to the legal guardian" in client.get(url).content.decode()
+    refused = client.post(
+        url, {"step": "handover", "guardian": guardian.pk, "identity_checked_with": "ID card"}
+    )
+    assert refused.status_code == 400  # not signed
+    response = client.post(
+        url,
+        {
+            "step": "handover",
+            "guardian": guardian.pk,
+            "identity_checked_with": "ID card",
+            "signed_in_presence": "on",
+        },
+    )
+    assert response.status_code == 302 and UmcHandover.objects.filter(case=case).exists()
+    pdf = client.get(reverse("web:case_umc_handover_pdf", args=[case.reference]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")

@@ -156,3 +156,28 @@ class SecondaryMovementForm(Form):
         super().__init__(*args, **kwargs)
         countries = Office.objects.filter(is_origin=True).values("country_id")
         self.fields["actual_country"].queryset = Country.objects.filter(pk__in=countries)
+
+
+class UmcHandoverForm(Form):
+    guardian = forms.ModelChoiceField(label=_("Legal guardian"), queryset=None)
+    identity_checked_with = forms.CharField(
+        label=_("Guardian's identity checked with"), max_length=200
+    )
+    handed_over_at = forms.DateTimeField(
+        label=_("Handed over at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Leave empty for now."),
+    )
+    place = forms.CharField(label=_("Place of handover"), required=False, max_length=200)
+    signed_in_presence = forms.BooleanField(
+        label=_("The guardian signed the UMC handover notification in my presence"),
+        required=False,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, guardians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guardian"].queryset = guardians

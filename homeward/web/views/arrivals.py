@@ -35,6 +35,7 @@ from ..forms.arrivals import (
     PocketMoneyForm,
     ReceptionPlanForm,
     SecondaryMovementForm,
+    UmcHandoverForm,
 )
 from ._common import client_ip, maps_errors, paginate, private_page, show_service_errors
 from .consent import attachment
@@ -225,8 +226,32 @@ def arrival_case_view(request, reference: str):
         staff=staff,
     )
     secondary_form = SecondaryMovementForm(request.POST if step == "secondary" else None)
+    from homeward.arrivals.handover import is_child, umc_handover_record
+    from homeward.arrivals.selectors import handover_of
+    from homeward.registration.models import Guardian
+
+    child = is_child(case)
+    handover = handover_of(case) if child else None
+    handover_form = UmcHandoverForm(
+        request.POST if step == "handover" else None,
+        guardians=Guardian.objects.filter(case=case, identity_confirmed=True),
+    )
     status = 200
-    if step == "secondary":
+    if step == "handover":
+        if not may_record:
+            raise DjangoPermissionDenied(_("You may not record arrivals for this case."))
+        if handover_form.is_valid():
+            try:
+                umc_handover_record(
+                    actor=request.user, case_id=case.pk, data=handover_form.cleaned_data
+                )
+            except ApplicationError as exc:
+                show_service_errors(exc, handover_form)
+            else:
+                messages.success(request, _("Handover to the legal guardian recorded."))
+                return redirect("web:case_arrival", reference=case.reference)
+        status = 400
+    elif step == "secondary":
         if not may_record:
             raise DjangoPermissionDenied(_("You may not record arrivals for this case."))
         if secondary_form.is_valid():
@@ -288,5 +313,25 @@ def arrival_case_view(request, reference: str):
         "may_record": may_record,
         "secondary_form": secondary_form,
         "secondary": secondary_of(case),
+        "child": child,
+        "handover": handover,
+        "handover_form": handover_form,
     }
     return render(request, "web/arrival_case.html", context, status=status)
+
+
+@private_page
+@require_GET
+@maps_errors
+def umc_handover_pdf_view(request, reference: str):
+    from homeward.documents.arrival_forms import umc_handover_pdf
+
+    case = case_get_for(request.user, reference=reference, prefetch=False)
+    try:
+        pdf, language = umc_handover_pdf(
+            actor=request.user, case_id=case.pk, language=request.GET.get("language", "")
+        )
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(exc.field_errors.get("language", [exc.message])))
+        return redirect("web:case_arrival", reference=case.reference)
+    return attachment(pdf, "application/pdf", f"{case.reference}_umc_handover_{language}.pdf")
