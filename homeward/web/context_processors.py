@@ -4,6 +4,7 @@ from django.utils.functional import SimpleLazyObject
 
 from homeward.accounts.access import access_for
 from homeward.accounts.roles import Perm
+from homeward.arrivals.selectors import arrival_offices_for
 from homeward.audit.selectors import can_view_audit
 from homeward.movements.import_services import import_offices_for
 
@@ -24,5 +25,17 @@ def nav_permissions(request) -> dict:
         # R-ARR-3: notification lists are imported by the origin offices' case openers.
         "can_import_lists": SimpleLazyObject(
             lambda: signed_in() and import_offices_for(user).exists()
+        ),
+        # Phases 2–3: movements of the host offices, ABNs answered by the origin offices.
+        "can_see_movements": SimpleLazyObject(
+            lambda: signed_in()
+            and any(
+                access_for(user).has_anywhere(p)
+                for p in (Perm.TRAVEL_PREPARE, Perm.TRAVEL_BOOK, Perm.ABN_CONFIRM)
+            )
+        ),
+        # Phase 4: the origin offices' reception and finance staff.
+        "can_receive_arrivals": SimpleLazyObject(
+            lambda: signed_in() and arrival_offices_for(user).exists()
         ),
     }
