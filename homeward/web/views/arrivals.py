@@ -5,17 +5,34 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from homeward.accounts.selectors import case_workers_of
+from homeward.arrivals.handover import is_child, umc_handover_record
 from homeward.arrivals.ledger_export import pocket_money_ledger_xlsx
-from homeward.arrivals.policies import can_pay_pocket_money, can_read_amounts
+from homeward.arrivals.policies import (
+    can_pay_pocket_money,
+    can_read_amounts,
+    can_record_arrival,
+)
+from homeward.arrivals.reception import (
+    arrival_record,
+    reception_plan_save,
+    reception_required_reasons,
+)
+from homeward.arrivals.secondary import secondary_movement_record
 from homeward.arrivals.selectors import (
     arrival_cases_for,
+    arrival_of,
     arrival_offices_for,
+    handover_of,
     ledger_offices_for,
     pocket_money_for_case,
     pocket_money_ledger,
+    reception_plan_of,
+    secondary_of,
 )
 from homeward.arrivals.services import (
     pocket_money_receipt_download,
@@ -25,8 +42,9 @@ from homeward.arrivals.services import (
 from homeward.cases.selectors import case_get_for
 from homeward.cases.services import case_viewed
 from homeward.core.errors import ApplicationError, ValidationFailed
-from homeward.documents.arrival_forms import pocket_money_receipt_pdf
+from homeward.documents.arrival_forms import pocket_money_receipt_pdf, umc_handover_pdf
 from homeward.documents.rendering import document_languages
+from homeward.registration.models import Guardian
 
 from ..forms.arrivals import (
     ArrivalFilterForm,
@@ -97,18 +115,12 @@ def pocket_money_view(request, reference: str):
     context = {
         "case": case,
         "payment": payment,
-        "rate": rate_for(case, payment.paid_on if payment else _today()),
+        "rate": rate_for(case, payment.paid_on if payment else timezone.localdate()),
         "form": form,
         "may_pay": may_pay and payment is None,
         "print_languages": document_languages(),
     }
     return render(request, "web/arrival_pocket_money.html", context, status=status)
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 @private_page
@@ -145,15 +157,19 @@ def pocket_money_receipt_scan_view(request, reference: str):
 
 
 def _ledger_form(request):
+    """The office (one the user reads financial data at) and month asked for, and the
+    filter form showing them; the offices are read once."""
     offices = ledger_offices_for(request.user)
-    if not offices.exists():
+    listed = list(offices)
+    if not listed:
         raise DjangoPermissionDenied(_("You may not read a pocket money ledger."))
-    data = request.GET.copy()
-    data.setdefault("office", str(offices.first().pk))
-    form = LedgerFilterForm(data, offices=offices)
-    if not form.is_valid():
+    wanted = request.GET.get("office") or str(listed[0].pk)
+    office = next((o for o in listed if str(o.pk) == wanted), None)
+    if office is None:
         raise Http404(_("Office not found."))
-    return form.cleaned_data["office"], form.cleaned_data.get("month") or "", form
+    month = (request.GET.get("month") or "")[:7]
+    form = LedgerFilterForm(initial={"office": office.pk, "month": month}, offices=offices)
+    return office, month, form
 
 
 @private_page
@@ -192,15 +208,6 @@ def ledger_xlsx_view(request):
 def arrival_case_view(request, reference: str):
     """R-ARR-1, R-ARR-5: the returnee's reception plan and arrival record, with the forms
     to plan the reception and to record the arrival (which confirms it on the case)."""
-    from homeward.accounts.selectors import case_workers_of
-    from homeward.arrivals.policies import can_record_arrival
-    from homeward.arrivals.reception import (
-        arrival_record,
-        reception_plan_save,
-        reception_required_reasons,
-    )
-    from homeward.arrivals.selectors import arrival_of, reception_plan_of, secondary_of
-
     case = case_get_for(request.user, reference=reference, prefetch=False)
     may_record = can_record_arrival(request.user, case)
     staff = case_workers_of([case.origin_office_id])
@@ -226,10 +233,6 @@ def arrival_case_view(request, reference: str):
         staff=staff,
     )
     secondary_form = SecondaryMovementForm(request.POST if step == "secondary" else None)
-    from homeward.arrivals.handover import is_child, umc_handover_record
-    from homeward.arrivals.selectors import handover_of
-    from homeward.registration.models import Guardian
-
     child = is_child(case)
     handover = handover_of(case) if child else None
     handover_form = UmcHandoverForm(
@@ -255,8 +258,6 @@ def arrival_case_view(request, reference: str):
         if not may_record:
             raise DjangoPermissionDenied(_("You may not record arrivals for this case."))
         if secondary_form.is_valid():
-            from homeward.arrivals.secondary import secondary_movement_record
-
             data = secondary_form.cleaned_data
             try:
                 movement = secondary_movement_record(
@@ -324,8 +325,6 @@ def arrival_case_view(request, reference: str):
 @require_GET
 @maps_errors
 def umc_handover_pdf_view(request, reference: str):
-    from homeward.documents.arrival_forms import umc_handover_pdf
-
     case = case_get_for(request.user, reference=reference, prefetch=False)
     try:
         pdf, language = umc_handover_pdf(
