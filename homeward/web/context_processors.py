@@ -28,10 +28,12 @@ def nav_permissions(request) -> dict:
         ),
         # Phases 2–3: movements of the host offices, ABNs answered by the origin offices.
         "can_see_movements": SimpleLazyObject(
-            lambda: signed_in()
-            and any(
-                access_for(user).has_anywhere(p)
-                for p in (Perm.TRAVEL_PREPARE, Perm.TRAVEL_BOOK, Perm.ABN_CONFIRM)
+            lambda: (
+                signed_in()
+                and any(
+                    access_for(user).has_anywhere(p)
+                    for p in (Perm.TRAVEL_PREPARE, Perm.TRAVEL_BOOK, Perm.ABN_CONFIRM)
+                )
             )
         ),
         # Phase 4: the origin offices' reception and finance staff.

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import arrivals, audit, auth, cases, consent, imports, people, registration, work
+from .views import (
+    arrivals,
+    audit,
+    auth,
+    cases,
+    consent,
+    imports,
+    movements,
+    people,
+    registration,
+    work,
+)
 
 app_name = "web"
 
@@ -149,4 +160,22 @@ urlpatterns += [
         arrivals.pocket_money_receipt_scan_view,
         name="case_pocket_money_receipt_scan",
     ),
+    # Phases 2–3: travel (movements app)
+    path("movements/", movements.movement_list, name="movement_list"),
+    path("movements/suspensions/", movements.suspensions, name="movement_suspensions"),
+    path("movements/<uuid:movement_id>/", movements.movement_board, name="movement_board"),
+    path("bookings/<uuid:booking_id>/", movements.movement_booking, name="movement_booking"),
+    path(
+        "bookings/<uuid:booking_id>/returnee-sheet.pdf",
+        movements.returnee_sheet_view,
+        name="returnee_sheet",
+    ),
+    path(
+        "cases/<str:reference>/travel-documents/",
+        movements.travel_documents,
+        name="travel_documents",
+    ),
+    path("abns/", movements.abn_inbox, name="abn_inbox"),
+    path("abns/<uuid:abn_id>/", movements.abn_detail, name="abn_detail"),
+    path("abns/<uuid:abn_id>/abn.pdf", movements.abn_pdf_view, name="abn_pdf"),
 ]

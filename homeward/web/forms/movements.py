@@ -1,0 +1,173 @@
+"""Forms of the travel pages (phases 2–3); the rules are checked by the movements services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from homeward.accounts.access import access_for
+from homeward.accounts.models import Office
+from homeward.accounts.roles import Perm
+from homeward.geo.models import Country
+from homeward.movements.models import Means, TravelDocumentKind, TravelDocumentStatus
+
+from .base import Form
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class MovementForm(Form):
+    host_office = forms.ModelChoiceField(Office.objects.none(), label=_("Host office"))
+    origin_office = forms.ModelChoiceField(Office.objects.none(), label=_("Origin office"))
+    means = forms.ChoiceField(label=_("Means of travel"), choices=Means.choices)
+    departs_at = forms.DateTimeField(label=_("Departure"), widget=DATETIME)
+    departure_place = forms.CharField(label=_("From"), max_length=150)
+    arrival_place = forms.CharField(label=_("To"), max_length=150)
+    carrier_reference = forms.CharField(
+        label=_("Carrier / flight number"), max_length=64, required=False
+    )
+    luggage_allowance = forms.CharField(label=_("Luggage allowance"), max_length=150)
+    airspace_countries = forms.CharField(
+        label=_("Countries whose airspace is crossed (charter)"), max_length=200, required=False
+    )
+    transit_place = forms.CharField(label=_("Transit point"), max_length=150, required=False)
+    transit_office = forms.ModelChoiceField(
+        Office.objects.filter(is_transit=True), label=_("Transit office"), required=False
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        offices = access_for(actor).offices_with(Perm.TRAVEL_PREPARE)
+        self.fields["host_office"].queryset = Office.objects.filter(pk__in=offices, is_host=True)
+        self.fields["origin_office"].queryset = Office.objects.filter(is_origin=True)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("transit_place")) != bool(data.get("transit_office")):
+            self.add_error("transit_office", _("Give both the transit point and its office."))
+        return data
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        legs = []
+        if data.get("transit_place"):
+            legs = [
+                {
+                    "from_place": data["departure_place"],
+                    "to_place": data["transit_place"],
+                    "transit_office_id": data["transit_office"].pk,
+                },
+                {"from_place": data["transit_place"], "to_place": data["arrival_place"]},
+            ]
+        return {
+            "host_office_id": data["host_office"].pk,
+            "origin_office_id": data["origin_office"].pk,
+            "means": data["means"],
+            "departs_at": data["departs_at"],
+            "departure_place": data["departure_place"],
+            "arrival_place": data["arrival_place"],
+            "carrier_reference": data["carrier_reference"],
+            "luggage_allowance": data["luggage_allowance"],
+            "airspace_countries": data["airspace_countries"],
+            "legs": legs,
+        }
+
+
+class BookingForm(Form):
+    reference = forms.CharField(label=_("Case reference"), max_length=32)
+    medical_escort = forms.BooleanField(label=_("Medical escort"), required=False)
+    operational_escort = forms.BooleanField(label=_("Operational escort"), required=False)
+    escort_notes = forms.CharField(label=_("Escort details"), max_length=255, required=False)
+    needs_airport_assistance = forms.BooleanField(label=_("Airport assistance"), required=False)
+    needs_onward_transport = forms.BooleanField(label=_("Onward transport"), required=False)
+    needs_temporary_shelter = forms.BooleanField(label=_("Temporary shelter"), required=False)
+    final_destination = forms.CharField(
+        label=_("Final destination"), max_length=150, required=False
+    )
+    assistance_notes = forms.CharField(
+        label=_("Assistance received or due under the host country's project"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class EscortsForm(Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    medical_escort = forms.BooleanField(label=_("Medical escort"), required=False)
+    operational_escort = forms.BooleanField(label=_("Operational escort"), required=False)
+    escort_notes = forms.CharField(label=_("Escort details"), max_length=255, required=False)
+
+
+class TicketForm(Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    ticket_number = forms.CharField(label=_("Ticket number"), max_length=64)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DATE)
+
+
+class InformedForm(Form):
+    informed_on = forms.DateField(
+        label=_("Migrant told travel details and luggage allowance on"), widget=DATE
+    )
+
+
+class FinalDiscussionForm(Form):
+    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    travel_details_confirmed = forms.BooleanField(
+        label=_("Travel details confirmed"), required=False
+    )
+    reintegration_reviewed = forms.BooleanField(
+        label=_("Reintegration assistance reviewed"), required=False
+    )
+    contacts_given = forms.BooleanField(label=_("Origin office contacts given"), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class CancelForm(Form):
+    reason = forms.CharField(label=_("Reason"), max_length=255)
+
+
+class DepartureForm(Form):
+    departed_on = forms.DateField(label=_("Departed on"), widget=DATE)
+
+
+class TravelDocumentForm(Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=TravelDocumentKind.choices)
+    requested_on = forms.DateField(label=_("Requested on"), widget=DATE)
+    authority = forms.CharField(label=_("Authority"), max_length=200)
+
+
+class TravelDocumentOutcomeForm(Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(s, TravelDocumentStatus(s).label) for s in ("issued", "refused")],
+    )
+    issued_on = forms.DateField(label=_("Issued on"), widget=DATE, required=False)
+    number = forms.CharField(label=_("Number"), max_length=64, required=False)
+    expires_on = forms.DateField(label=_("Expires on"), widget=DATE, required=False)
+    refusal_reason = forms.CharField(label=_("Reason for refusal"), required=False)
+
+
+class AbnAnswerForm(Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[("confirm", _("Confirm reception")), ("query", _("Query the host office"))],
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class SuspensionForm(Form):
+    country = forms.ModelChoiceField(
+        Country.objects.filter(offices__is_origin=True).distinct(), label=_("Country")
+    )
+    admin_area = forms.IntegerField(
+        label=_("Area (identifier, optional)"), required=False, widget=forms.HiddenInput
+    )
+    starts_on = forms.DateField(label=_("From"), widget=DATE)
+    ends_on = forms.DateField(label=_("Until"), widget=DATE, required=False)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
