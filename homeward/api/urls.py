@@ -160,6 +160,11 @@ v1 += [
         arrivals.ReceptionPlanApi.as_view(),
         name="case-reception-plan",
     ),
+    path(
+        "cases/<str:reference>/reception-requests/",
+        arrivals.ReceptionRequestApi.as_view(),
+        name="case-reception-requests",
+    ),
     path("cases/<str:reference>/arrival/", arrivals.ArrivalApi.as_view(), name="case-arrival"),
     path(
         "cases/<str:reference>/umc-handover/",

@@ -376,3 +376,40 @@ class UmcHandoverApi(APIView):
             actor=request.user, case_id=case.pk, data=dict(serializer.validated_data)
         )
         return Response(UmcHandoverSerializer(handover).data, status=201)
+
+
+class ReceptionRequestApi(APIView):
+    """POST: the host office asks the origin office to receive the returnee (R-ARR-1)."""
+
+    class InputSerializer(serializers.Serializer):
+        note = serializers.CharField(required=False, allow_blank=True)
+
+        class Meta:
+            ref_name = "ReceptionRequestInput"
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.UUIDField()
+        note = serializers.CharField()
+        requested_by = serializers.CharField(source="requested_by.username")
+
+        class Meta:
+            ref_name = "ReceptionRequest"
+
+    @extend_schema(
+        operation_id="reception_request",
+        summary="Request reception at arrival (host office)",
+        parameters=[REFERENCE],
+        request=InputSerializer,
+        responses={201: OutputSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def post(self, request, reference):
+        """The origin office must then plan the reception before recording the arrival."""
+        from .reception import reception_request
+
+        case = case_get_for(request.user, reference=reference, prefetch=False)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        made = reception_request(
+            actor=request.user, case_id=case.pk, note=serializer.validated_data.get("note", "")
+        )
+        return Response(self.OutputSerializer(made).data, status=201)

@@ -58,6 +58,15 @@ def reception_required_reasons(case: Case) -> list[str]:
     return reasons
 
 
+def may_request_reception(actor, case: Case) -> bool:
+    """R-ARR-1: host-office staff who prepare or book the return, before arrival."""
+    return (
+        case.host_office_id is not None
+        and case.phase in PLANNABLE_PHASES
+        and bool(HOST_REQUEST_PERMS & access_for(actor).perms_at([case.host_office_id]))
+    )
+
+
 @transaction.atomic
 def reception_request(*, actor, case_id, note: str = "") -> ReceptionRequest:
     """R-ARR-1: the host office asks the origin office to receive the returnee."""

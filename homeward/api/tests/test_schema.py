@@ -69,6 +69,7 @@ OPERATIONS = {
     ("/api/v1/cases/{reference}/arrival/", "post"),
     ("/api/v1/cases/{reference}/secondary-movement/", "post"),
     ("/api/v1/cases/{reference}/umc-handover/", "post"),
+    ("/api/v1/cases/{reference}/reception-requests/", "post"),
     # travel (phases 2–3)
     ("/api/v1/cases/{reference}/travel-documents/", "post"),
     ("/api/v1/travel-documents/{request_id}/outcome/", "post"),

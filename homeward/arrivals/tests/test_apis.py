@@ -130,3 +130,14 @@ def test_r_arr_6_api_umc_handover_400_404_and_201(world):
     assert outsider.post(url, body, format="json").status_code == 404
     response = api.post(url, body, format="json")
     assert response.status_code == 201 and response.json()["guardian"] == str(guardian.pk)
+
+
+def test_r_arr_1_api_reception_request_by_the_host_office_only(world):
+    case = world.case(phase=Phase.TRAVEL_BOOKED)
+    url = f"/api/v1/cases/{case.reference}/reception-requests/"
+    origin = client_for(world.user(Role.RECEPTION_OFFICER, "dakar"))
+    assert origin.post(url, {}, format="json").status_code == 403
+    host = client_for(world.user(Role.MOVEMENT_OFFICER, "niamey"))
+    assert host.post(url, {"note": "wheelchair"}, format="json").status_code == 201
+    other = client_for(world.user(Role.MOVEMENT_OFFICER, "rabat"))
+    assert other.post(url, {}, format="json").status_code == 404

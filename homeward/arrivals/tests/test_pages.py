@@ -165,3 +165,17 @@ def test_r_arr_6_arrival_page_records_the_handover_and_prints_the_notification(c
     assert response.status_code == 302 and UmcHandover.objects.filter(case=case).exists()
     pdf = client.get(reverse("web:case_umc_handover_pdf", args=[case.reference]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+def test_r_arr_1_host_office_requests_reception_from_the_arrival_page(client, world):
+    from homeward.arrivals.models import ReceptionRequest
+
+    case = world.case(phase=Phase.TRAVEL_BOOKED)
+    url = reverse("web:case_arrival", args=[case.reference])
+    client.force_login(world.user(Role.RECEPTION_OFFICER, "dakar"))
+    assert client.post(url, {"step": "request"}).status_code == 403
+    client.force_login(world.user(Role.MOVEMENT_OFFICER, "niamey"))
+    assert "Request reception" in client.get(url).content.decode()
+    response = client.post(url, {"step": "request", "note": "Travels with a wheelchair"})
+    assert response.status_code == 302
+    assert ReceptionRequest.objects.get(case=case).note == "Travels with a wheelchair"

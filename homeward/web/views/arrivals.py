@@ -19,7 +19,9 @@ from homeward.arrivals.policies import (
 )
 from homeward.arrivals.reception import (
     arrival_record,
+    may_request_reception,
     reception_plan_save,
+    reception_request,
     reception_required_reasons,
 )
 from homeward.arrivals.secondary import secondary_movement_record
@@ -239,7 +241,20 @@ def arrival_case_view(request, reference: str):
         request.POST if step == "handover" else None,
         guardians=Guardian.objects.filter(case=case, identity_confirmed=True),
     )
+    may_request = may_request_reception(request.user, case)
     status = 200
+    if step == "request":
+        if not may_request:
+            raise DjangoPermissionDenied(_("Only the host office may request reception."))
+        try:
+            reception_request(
+                actor=request.user, case_id=case.pk, note=request.POST.get("note", "")
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Reception requested from the origin office."))
+        return redirect("web:case_arrival", reference=case.reference)
     if step == "handover":
         if not may_record:
             raise DjangoPermissionDenied(_("You may not record arrivals for this case."))
@@ -312,6 +327,7 @@ def arrival_case_view(request, reference: str):
         "plan_form": plan_form,
         "arrival_form": arrival_form,
         "may_record": may_record,
+        "may_request": may_request and plan is None and arrival is None,
         "secondary_form": secondary_form,
         "secondary": secondary_of(case),
         "child": child,
