@@ -98,9 +98,15 @@ def arrival_offices_for(actor):
 def arrival_cases_for(actor, *, office_ids, show: str = "expected"):
     """Cases of the given origin offices that are expected (travel booked or departed) or
     arrived, with their person, host office and pocket-money line in one statement."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import ReceptionRequest
+
     phases = ARRIVED_PHASES if show == "arrived" else EXPECTED_PHASES
+    requested = ReceptionRequest.objects.filter(case=OuterRef("pk"))
     return (
         Case.objects.filter(origin_office_id__in=office_ids, phase__in=phases)
+        .annotate(reception_requested=Exists(requested))
         .select_related(
             "person",
             "host_office",
@@ -141,3 +147,17 @@ def handover_of(case: Case):
     from .models import UmcHandover
 
     return UmcHandover.objects.select_related("guardian", "staff").filter(case=case).first()
+
+
+def notices_for(actor, *, limit: int = 50):
+    """In-app notices to the offices where the actor sees cases."""
+    from homeward.accounts.roles import Perm
+
+    from .models import OfficeNotice
+
+    offices = access_for(actor).offices_with(Perm.CASE_VIEW)
+    return (
+        OfficeNotice.objects.filter(office_id__in=offices)
+        .select_related("office", "case")
+        .order_by("-created_at")[:limit]
+    )

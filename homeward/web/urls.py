@@ -137,6 +137,7 @@ urlpatterns = [
 
 urlpatterns += [
     path("arrivals/", arrivals.arrival_list, name="arrival_list"),
+    path("arrivals/notices/", arrivals.notice_list, name="arrival_notices"),
     path("arrivals/pocket-money/", arrivals.ledger_view, name="arrival_ledger"),
     path("arrivals/pocket-money.xlsx", arrivals.ledger_xlsx_view, name="arrival_ledger_xlsx"),
     path("cases/<str:reference>/arrival/", arrivals.arrival_case_view, name="case_arrival"),

@@ -179,3 +179,22 @@ def test_r_arr_1_host_office_requests_reception_from_the_arrival_page(client, wo
     response = client.post(url, {"step": "request", "note": "Travels with a wheelchair"})
     assert response.status_code == 302
     assert ReceptionRequest.objects.get(case=case).note == "Travels with a wheelchair"
+
+
+def test_r_arr_2_host_office_sees_the_secondary_movement_notice(client, world):
+    from homeward.arrivals.secondary import secondary_movement_record
+
+    world.dakar.is_transit = True
+    world.dakar.save()
+    case = world.case(phase=Phase.ARRIVED)
+    secondary_movement_record(
+        actor=world.user(Role.RECEPTION_OFFICER, "dakar"),
+        case_id=case.pk,
+        actual_country="GN",
+        findings="passport",
+    )
+    client.force_login(world.user(Role.MOVEMENT_OFFICER, "niamey"))
+    page = client.get(reverse("web:arrival_notices")).content.decode()
+    assert case.reference in page and "Secondary movement" in page
+    client.force_login(world.user(Role.MOVEMENT_OFFICER, "rabat"))
+    assert case.reference not in client.get(reverse("web:arrival_notices")).content.decode()

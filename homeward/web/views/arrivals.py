@@ -31,6 +31,7 @@ from homeward.arrivals.selectors import (
     arrival_offices_for,
     handover_of,
     ledger_offices_for,
+    notices_for,
     pocket_money_for_case,
     pocket_money_ledger,
     reception_plan_of,
@@ -350,3 +351,10 @@ def umc_handover_pdf_view(request, reference: str):
         messages.error(request, " ".join(exc.field_errors.get("language", [exc.message])))
         return redirect("web:case_arrival", reference=case.reference)
     return attachment(pdf, "application/pdf", f"{case.reference}_umc_handover_{language}.pdf")
+
+
+@private_page
+@require_GET
+def notice_list(request):
+    """Notices to the user's offices (R-ARR-2: secondary movements), newest first."""
+    return render(request, "web/arrival_notices.html", {"notices": notices_for(request.user)})
