@@ -665,6 +665,14 @@ def booking_cancel(*, actor, booking_id, reason: str) -> Booking:
     _active(booking)
     if not (reason or "").strip():
         raise _invalid("reason", _("A reason is required."))
+    if booking.status == BookingStatus.TICKETED and booking.case.phase == Phase.TRAVEL_BOOKED:
+        raise _invalid(
+            "reason",
+            _(
+                "The case travels on this ticket: withdraw the case first, or confirm the "
+                "departure without it once it is withdrawn."
+            ),
+        )
     booking.status = BookingStatus.CANCELLED
     booking.version += 1
     booking.save(update_fields=["status", "version", "updated_at"])
@@ -1033,7 +1041,8 @@ def movement_confirm_departure(*, actor, movement_id, departed_on: datetime.date
         )
     travelled = 0
     for booking in movement.bookings.filter(status__in=ACTIVE_BOOKING).select_related("case"):
-        if booking.status == BookingStatus.TICKETED:
+        # A case withdrawn (or declined) after its ticket does not travel.
+        if booking.status == BookingStatus.TICKETED and booking.case.phase == Phase.TRAVEL_BOOKED:
             case_transition(actor=actor, case_id=booking.case_id, action="confirm_departure")
             booking.status = BookingStatus.DEPARTED
             travelled += 1
@@ -1073,5 +1082,39 @@ def movement_confirm_departure(*, actor, movement_id, departed_on: datetime.date
             "carrier": movement.carrier_reference,
             "to": movement.arrival_place,
         },
+    )
+    return movement
+
+
+@transaction.atomic
+def movement_cancel(*, actor, movement_id, version: int | None, reason: str) -> Movement:
+    """Cancel a movement before departure: its bookings are cancelled (no ticketed case may
+    remain: its case is in travel booked and must be taken off first)."""
+    movement = _movement_for(actor, movement_id, Perm.TRAVEL_BOOK)
+    check_version(movement, version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid("reason", _("A reason is required."))
+    if movement.status not in (MovementStatus.PLANNED, MovementStatus.BOOKED):
+        raise _invalid("movement", _("This movement has departed or is cancelled."))
+    if movement.bookings.filter(status=BookingStatus.TICKETED).exists():
+        raise _invalid(
+            "movement",
+            _("Some returnees hold tickets on this movement: rebook or withdraw them first."),
+        )
+    cancelled = movement.bookings.filter(status=BookingStatus.BOOKED).update(
+        status=BookingStatus.CANCELLED
+    )
+    movement.status = MovementStatus.CANCELLED
+    movement.version += 1
+    movement.save(update_fields=["status", "version", "updated_at"])
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        movement,
+        None,
+        gettext_lazy("Movement cancelled"),
+        {"reason": reason, "bookings": cancelled},
+        offices=_movement_offices(movement),
     )
     return movement

@@ -191,3 +191,13 @@ def test_suspensions_page_for_programme_managers_only(world, client):
     )
     assert answer.status_code == 302 and Suspension.objects.count() == 1
     assert Booking.objects.get(pk=booking.pk).review_required
+
+
+def test_board_cancels_a_movement(world, client):
+    login(client, world.user("movement_officer"))
+    mv = movement(world)
+    url = reverse("web:movement_board", args=[mv.pk])
+    assert client.post(url, {"form": "cancel_movement", "reason": ""}).status_code == 400
+    assert client.post(url, {"form": "cancel_movement", "reason": "Strike"}).status_code == 302
+    mv.refresh_from_db()
+    assert mv.status == "cancelled"

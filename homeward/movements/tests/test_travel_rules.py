@@ -474,3 +474,48 @@ def test_movement_leg_needs_a_transit_office(world):
         movement(
             world, legs=[{"from_place": "A", "to_place": "B", "transit_office_id": world.dakar.pk}]
         )
+
+
+def test_movement_cancel_frees_untickets_and_refuses_with_tickets(world):
+    mv = movement(world)
+    booking = book(world, mv, ready_case(world))
+    with pytest.raises(ValidationFailed):
+        services.movement_cancel(
+            actor=officer(world), movement_id=mv.pk, version=mv.version, reason=""
+        )
+    mv = services.movement_cancel(
+        actor=officer(world), movement_id=mv.pk, version=mv.version, reason="Airline strike"
+    )
+    booking.refresh_from_db()
+    assert mv.status == MovementStatus.CANCELLED and booking.status == BookingStatus.CANCELLED
+    other = movement(world)
+    booked_case(world, other)
+    other.refresh_from_db()
+    with pytest.raises(ValidationFailed):
+        services.movement_cancel(
+            actor=officer(world), movement_id=other.pk, version=other.version, reason="x"
+        )
+    with pytest.raises(VersionConflict):
+        services.movement_cancel(
+            actor=officer(world), movement_id=other.pk, version=other.version - 1, reason="x"
+        )
+
+
+def test_withdrawn_case_with_a_ticket_does_not_depart(world):
+    mv = movement(world)
+    booking = booked_case(world, mv)
+    with pytest.raises(ValidationFailed):
+        services.booking_cancel(actor=officer(world), booking_id=booking.pk, reason="Changed mind")
+    stays = booked_case(world, mv, ready_case(world))
+    case_transition(
+        actor=officer(world), case_id=stays.case_id, action="withdraw", reason="Changed mind"
+    )
+    mv.refresh_from_db()
+    mv.departs_at = timezone.now() - datetime.timedelta(hours=1)
+    mv.save(update_fields=["departs_at"])
+    services.movement_confirm_departure(actor=officer(world), movement_id=mv.pk, departed_on=TODAY)
+    booking.refresh_from_db()
+    stays.refresh_from_db()
+    assert booking.status == BookingStatus.DEPARTED
+    assert stays.status == BookingStatus.CANCELLED
+    assert stays.case.phase == Phase.WITHDRAWN

@@ -90,6 +90,7 @@ def movement_board(request, movement_id):
     departure_form = _bound(
         request, "departure", forms.DepartureForm, initial={"departed_on": timezone.localdate()}
     )
+    cancel_form = _bound(request, "cancel_movement", forms.CancelForm)
     if request.method == "POST":
         name = request.POST.get("form")
         done = False
@@ -110,6 +111,16 @@ def movement_board(request, movement_id):
             except ApplicationError as exc:
                 details = [m for ms in exc.field_errors.values() for m in ms] + exc.reasons
                 messages.error(request, " ".join([str(exc.message), *map(str, details)]))
+        elif name == "cancel_movement" and cancel_form.is_valid():
+            done = _run(
+                cancel_form,
+                lambda d: services.movement_cancel(
+                    actor=request.user,
+                    movement_id=movement.pk,
+                    version=movement.version,
+                    reason=d["reason"],
+                ),
+            )
         elif name == "departure" and departure_form.is_valid():
             done = _run(
                 departure_form,
@@ -120,7 +131,7 @@ def movement_board(request, movement_id):
         if done:
             messages.success(request, _("Saved."))
             return redirect("web:movement_board", movement_id=movement.pk)
-        for form in (book_form, departure_form):
+        for form in (book_form, departure_form, cancel_form):
             if form.is_bound and not hasattr(form, "status"):
                 form.status = 400
         board = selectors.movement_board(request.user, movement_id=movement_id)
@@ -129,11 +140,15 @@ def movement_board(request, movement_id):
         "movement": movement,
         "book_form": book_form,
         "departure_form": departure_form,
+        "cancel_form": cancel_form,
         "can_book": Perm.TRAVEL_BOOK in perms,
         "can_depart": Perm.TRAVEL_DEPART in perms,
     }
     return render(
-        request, "web/movement_board.html", context, status=_status(book_form, departure_form)
+        request,
+        "web/movement_board.html",
+        context,
+        status=_status(book_form, departure_form, cancel_form),
     )
 
 
