@@ -224,6 +224,21 @@ v1 += [  # phases 2–3: travel (movements app)
     path("abns/<str:abn_id>/", travel.AbnDetailApi.as_view(), name="abn"),
     path("abns/<str:abn_id>/answer/", travel.AbnAnswerApi.as_view(), name="abn-answer"),
     path("suspensions/", travel.SuspensionCreateApi.as_view(), name="suspensions"),
+    path(
+        "movements/<str:movement_id>/cancel/",
+        travel.MovementCancelApi.as_view(),
+        name="movement-cancel",
+    ),
+    path(
+        "bookings/<str:booking_id>/cancel/",
+        travel.BookingCancelApi.as_view(),
+        name="booking-cancel",
+    ),
+    path(
+        "bookings/<str:booking_id>/final-discussion/",
+        travel.FinalDiscussionApi.as_view(),
+        name="booking-final-discussion",
+    ),
 ]
 
 urlpatterns = [

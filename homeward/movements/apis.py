@@ -466,3 +466,77 @@ class SuspensionCreateApi(APIView):
             actor=request.user, country_id=data.pop("country").upper(), **data
         )
         return Response(self.OutputSerializer(suspension).data, status=201)
+
+
+class FinalDiscussionApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        held_on = serializers.DateField()
+        travel_details_confirmed = serializers.BooleanField()
+        reintegration_reviewed = serializers.BooleanField()
+        contacts_given = serializers.BooleanField()
+        notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+        class Meta:
+            ref_name = "FinalDiscussionInput"
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.UUIDField()
+        booking_id = serializers.UUIDField()
+        held_on = serializers.DateField()
+        notes = serializers.CharField()
+
+        class Meta:
+            ref_name = "FinalDiscussion"
+
+    @extend_schema(
+        operation_id="bookings_final_discussion",
+        summary="Record the final discussion before departure (R-TRV-8)",
+        request=InputSerializer,
+        responses={201: OutputSerializer, **WRITE},
+    )
+    def post(self, request, booking_id):
+        data = _valid(self.InputSerializer, request.data)
+        discussion = services.final_discussion_record(
+            actor=request.user, booking_id=booking_id, **data
+        )
+        return Response(self.OutputSerializer(discussion).data, status=201)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+    class Meta:
+        ref_name = "CancelInput"
+
+
+class BookingCancelApi(APIView):
+    @extend_schema(
+        operation_id="bookings_cancel",
+        summary="Take a case off its movement",
+        request=ReasonSerializer,
+        responses={200: BookingSerializer, **WRITE},
+    )
+    def post(self, request, booking_id):
+        data = _valid(ReasonSerializer, request.data)
+        booking = services.booking_cancel(actor=request.user, booking_id=booking_id, **data)
+        return Response(BookingSerializer(booking).data)
+
+
+class MovementCancelApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        version = serializers.IntegerField()
+        reason = serializers.CharField()
+
+        class Meta:
+            ref_name = "MovementCancelInput"
+
+    @extend_schema(
+        operation_id="movements_cancel",
+        summary="Cancel a movement before departure",
+        request=InputSerializer,
+        responses={200: MovementSerializer, **WRITE},
+    )
+    def post(self, request, movement_id):
+        data = _valid(self.InputSerializer, request.data)
+        movement = services.movement_cancel(actor=request.user, movement_id=movement_id, **data)
+        return Response(MovementSerializer(movement).data)

@@ -86,6 +86,9 @@ OPERATIONS = {
     ("/api/v1/abns/{abn_id}/", "get"),
     ("/api/v1/abns/{abn_id}/answer/", "post"),
     ("/api/v1/suspensions/", "post"),
+    ("/api/v1/movements/{movement_id}/cancel/", "post"),
+    ("/api/v1/bookings/{booking_id}/cancel/", "post"),
+    ("/api/v1/bookings/{booking_id}/final-discussion/", "post"),
 }
 
 

@@ -149,3 +149,26 @@ def test_travel_document_request_and_outcome(world):
         },
     )
     assert answer.status_code == 200 and answer.json()["status"] == "issued"
+
+
+def test_final_discussion_cancel_booking_and_movement(world):
+    mv = movement(world)
+    booking = book(world, mv, ready_case(world))
+    officer = client_for(world.user("movement_officer"))
+    url = f"/api/v1/bookings/{booking.pk}/final-discussion/"
+    body = {
+        "held_on": "2026-11-23",
+        "travel_details_confirmed": True,
+        "reintegration_reviewed": False,
+        "contacts_given": True,
+    }
+    answer = officer.post(url, body, format="json")
+    assert answer.status_code == 400 and "reintegration_reviewed" in answer.json()["errors"]
+    body["reintegration_reviewed"] = True
+    assert officer.post(url, body, format="json").status_code == 201
+    answer = officer.post(f"/api/v1/bookings/{booking.pk}/cancel/", {"reason": "Ill"})
+    assert answer.status_code == 200 and answer.json()["status"] == "cancelled"
+    answer = officer.post(f"/api/v1/movements/{mv.pk}/cancel/", {"version": 0, "reason": "x"})
+    assert answer.status_code == 409
+    answer = officer.post(f"/api/v1/movements/{mv.pk}/cancel/", {"version": 1, "reason": "x"})
+    assert answer.status_code == 200 and answer.json()["status"] == "cancelled"
