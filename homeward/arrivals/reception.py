@@ -67,6 +67,28 @@ def may_request_reception(actor, case: Case) -> bool:
     )
 
 
+def unmet_for_transitions(actor, case: Case) -> dict:
+    """The requirements provider registered with `cases.requirements` (see apps.py):
+    R-ARR-1 blocks `confirm_arrival` until a required reception is planned."""
+    if case.phase != Phase.DEPARTED:
+        return {}
+    reasons = _reception_reasons(case)
+    return {"confirm_arrival": reasons} if reasons else {}
+
+
+def _reception_reasons(case: Case) -> list[str]:
+    required = reception_required_reasons(case)
+    if not required or ReceptionPlan.objects.filter(case=case).exists():
+        return []
+    return [
+        _(
+            "R-ARR-1: reception at the airport or bus station must be planned for this "
+            "returnee (%(why)s)."
+        )
+        % {"why": ", ".join(str(ReceptionReason(r).label) for r in required)}
+    ]
+
+
 @transaction.atomic
 def reception_request(*, actor, case_id, note: str = "") -> ReceptionRequest:
     """R-ARR-1: the host office asks the origin office to receive the returnee."""
@@ -189,18 +211,9 @@ def arrival_record(*, actor, case_id, data: dict) -> ArrivalRecord:
     unknown = set(data) - set(ARRIVAL_FIELDS)
     if unknown:
         raise _invalid({k: [_("This field cannot be set.")] for k in sorted(unknown)})
-    required = reception_required_reasons(case)
-    if required and not ReceptionPlan.objects.filter(case=case).exists():
-        raise TransitionBlocked(
-            _("Plan the reception first."),
-            reasons=[
-                _(
-                    "R-ARR-1: reception at the airport or bus station must be planned for "
-                    "this returnee (%(why)s)."
-                )
-                % {"why": ", ".join(str(ReceptionReason(r).label) for r in required)}
-            ],
-        )
+    reasons = _reception_reasons(case)
+    if reasons:
+        raise TransitionBlocked(_("Plan the reception first."), reasons=reasons)
     errors: dict[str, list] = {}
     vulnerable = is_vulnerable(case)
     record = ArrivalRecord(case=case, recorded_by=actor, vulnerable=vulnerable)

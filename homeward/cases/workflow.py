@@ -62,6 +62,11 @@ def guard_booking_requirements(facts: CaseFacts) -> list:
     return list(facts.requirements.get("book_travel", ()))
 
 
+def guard_arrival_requirements(facts: CaseFacts) -> list:
+    """R-ARR-1: reception planned where the rules require it (reasons from the arrivals app)."""
+    return list(facts.requirements.get("confirm_arrival", ()))
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -129,6 +134,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({P.DEPARTED}),
         P.ARRIVED,
         Perm.ARRIVAL_RECORD,
+        guards=(guard_arrival_requirements,),
+        rule="R-ARR-1",
     ),
     Transition(
         "start_reintegration",
@@ -212,7 +219,7 @@ BY_NAME = {t.name: t for t in TRANSITIONS}
 
 # Transitions with a guard that reads requirements contributed by other apps
 # (requirements.py): only cases that can take one of them pay for collecting them.
-REQUIREMENT_TRANSITIONS = frozenset({"register", "book_travel"})
+REQUIREMENT_TRANSITIONS = frozenset({"register", "book_travel", "confirm_arrival"})
 
 
 def blocking_reasons(transition: Transition, facts: CaseFacts) -> list:

@@ -21,6 +21,7 @@ from homeward.people.services import person_create
 from homeward.programmes.models import PARA_SCHEMES, ReturnScheme
 
 from . import phase_one, synth
+from .arrivals import arrive_for_demo
 from .reference import DEMO_USERS, STAFF_USERS, Reference
 
 HOST_WEIGHTS = {"NIA": 40, "AGZ": 20, "RAB": 25, "BER": 15}
@@ -128,9 +129,11 @@ def _seed_case(reference, team, rng, plan: Plan, draft=None, host_code=None, fla
             confirmer = team.with_perm(Perm.ABN_CONFIRM, [case.origin_office_id])
             case = book_for_demo(officer=actor, confirmer=confirmer, case=case)
             continue
-        case = case_transition(actor=actor, case_id=case.pk, action=step.action, reason=step.reason)
-        if step.action == "confirm_arrival":
+        if step.action == "confirm_arrival":  # recording the arrival confirms it
+            case = arrive_for_demo(team=team, case=case, rng=rng)
             case = _hand_over_to_origin(team, case)
+            continue
+        case = case_transition(actor=actor, case_id=case.pk, action=step.action, reason=step.reason)
     if case.phase == Phase.COUNSELLING and rng.random() < 0.6:
         phase_one.counselling_started(team, case, rng)
     return case

@@ -136,3 +136,16 @@ def test_arrival_refused_to_other_roles_and_before_departure(world):
     with pytest.raises(ValidationFailed):
         arrival_record(actor=reception(world), case_id=booked.pk, data=arrival_data())
     assert not ArrivalRecord.objects.exists()
+
+
+def test_r_arr_1_confirm_arrival_on_the_case_is_guarded_too(world):
+    from homeward.cases.services import case_transition
+
+    case = world.case(phase=Phase.DEPARTED)
+    VulnerabilityFlag.objects.create(case=case, category="elderly")
+    with pytest.raises(TransitionBlocked) as exc:
+        case_transition(actor=reception(world), case_id=case.pk, action="confirm_arrival")
+    assert "R-ARR-1" in exc.value.reasons[0]
+    reception_plan_save(actor=reception(world), case_id=case.pk, data=plan_data())
+    case = case_transition(actor=reception(world), case_id=case.pk, action="confirm_arrival")
+    assert case.phase == Phase.ARRIVED
