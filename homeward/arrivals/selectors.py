@@ -103,10 +103,13 @@ def arrival_cases_for(actor, *, office_ids, show: str = "expected"):
     from .models import ReceptionRequest
 
     phases = ARRIVED_PHASES if show == "arrived" else EXPECTED_PHASES
+    from homeward.cases.models import VulnerabilityFlag
+
     requested = ReceptionRequest.objects.filter(case=OuterRef("pk"))
+    flagged = VulnerabilityFlag.objects.filter(case=OuterRef("pk"))
     return (
         Case.objects.filter(origin_office_id__in=office_ids, phase__in=phases)
-        .annotate(reception_requested=Exists(requested))
+        .annotate(reception_requested=Exists(requested), vulnerable=Exists(flagged))
         .select_related(
             "person",
             "host_office",

@@ -18,6 +18,9 @@ def test_arrivals_page_lists_expected_and_arrived_cases_in_bounded_queries(
     expected = [world.case(phase=Phase.DEPARTED) for _ in range(3)]
     arrived = [world.case(phase=Phase.ARRIVED) for _ in range(4)]
     pocket_money_record(actor=actor, case_id=arrived[0].pk, data=paid())
+    from homeward.cases.models import VulnerabilityFlag
+
+    VulnerabilityFlag.objects.create(case=expected[0], category="elderly")
     other = world.case(origin=world.conakry, phase=Phase.DEPARTED)
     client.force_login(actor)
     with django_assert_max_num_queries(12):
@@ -26,6 +29,7 @@ def test_arrivals_page_lists_expected_and_arrived_cases_in_bounded_queries(
     text = response.content.decode()
     assert all(c.reference in text for c in expected)
     assert other.reference not in text
+    assert text.count("Reception required: not planned") == 1  # R-ARR-1
     with django_assert_max_num_queries(12):
         response = client.get(reverse("web:arrival_list") + "?show=arrived")
     text = response.content.decode()
