@@ -94,7 +94,11 @@ def pocket_money_view(request, reference: str):
     if not (may_pay or can_read_amounts(request.user, case)):
         raise Http404(_("Case not found."))
     payment = pocket_money_for_case(case)
-    form = PocketMoneyForm(request.POST or None, request.FILES or None)
+    rate = rate_for(case, payment.paid_on if payment else timezone.localdate())
+    initial = {"paid_on": timezone.localdate()}
+    if rate is not None:
+        initial |= {"amount_local": rate.amount_local, "currency": rate.currency}
+    form = PocketMoneyForm(request.POST or None, request.FILES or None, initial=initial)
     status = 200
     if request.method == "POST":
         if not may_pay or payment is not None:
@@ -118,7 +122,7 @@ def pocket_money_view(request, reference: str):
     context = {
         "case": case,
         "payment": payment,
-        "rate": rate_for(case, payment.paid_on if payment else timezone.localdate()),
+        "rate": rate,
         "form": form,
         "may_pay": may_pay and payment is None,
         "print_languages": document_languages(),
