@@ -6,10 +6,12 @@ arrivals (phases 2–4) are kept apart below them.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.models import Office
 from homeward.cases.models import Case
+from homeward.core.deadlines import departure_confirmation_due
 from homeward.core.models import BaseModel
 from homeward.people.models import Person
 from homeward.programmes.models import Programme, ReturnScheme
@@ -227,6 +229,14 @@ class Movement(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_means_display()} {self.departure_place} → {self.arrival_place}"
+
+    @property
+    def departure_confirmed_late(self) -> bool:
+        """R-TRV-10: confirmed after the second day following departure."""
+        if not (self.departed_on and self.departure_confirmed_at):
+            return False
+        confirmed = timezone.localtime(self.departure_confirmed_at).date()
+        return confirmed > departure_confirmation_due(self.departed_on)
 
 
 class MovementLeg(models.Model):

@@ -449,6 +449,8 @@ def test_r_trv_10_late_confirmation_is_flagged_in_the_audit(world, monkeypatch):
     )
     event = AuditEvent.objects.filter(object_id=str(mv.pk), action="transition").get()
     assert event.changes["late"] is True
+    mv.refresh_from_db()
+    assert mv.departure_confirmed_late is True
 
 
 def test_r_trv_11_indirect_travel_requests_transit_assistance(world):
