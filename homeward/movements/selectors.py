@@ -37,6 +37,7 @@ from .models import (
     Movement,
     MovementStatus,
     Suspension,
+    TransitAssistanceRequest,
     TravelDocumentRequest,
     TravelDocumentStatus,
 )
@@ -346,6 +347,23 @@ def worklist_for(actor, *, today: datetime.date | None = None) -> list[WorkItem]
                 deadline_status(abn.confirmation_due, today=today),
                 abn.movement,
                 abn,
+            )
+        )
+    # R-TRV-11: transit offices see the assistance asked of them until the travel day.
+    transit_offices = access.offices_with(Perm.CASE_VIEW)
+    requests = TransitAssistanceRequest.objects.filter(
+        transit_office__in=transit_offices,
+        movement__status__in=[MovementStatus.PLANNED, MovementStatus.BOOKED],
+    ).select_related("movement__host_office", "movement__origin_office")
+    for request in requests:
+        day = timezone.localtime(request.movement.departs_at).date()
+        items.append(
+            WorkItem(
+                "transit_assistance",
+                _("Assist %(n)s returnees in transit") % {"n": request.migrants},
+                day,
+                deadline_status(day, today=today),
+                request.movement,
             )
         )
     items.sort(key=lambda i: i.due)

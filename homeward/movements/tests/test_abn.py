@@ -256,3 +256,35 @@ def test_board_shows_a_ready_case(world):
         world.user("movement_officer"), movement_id=booking.movement_id
     )
     assert board.rows[0].ready
+
+
+def test_r_trv_11_transit_office_sees_the_request_on_its_worklist(world):
+    from homeward.accounts.roles import Role
+    from homeward.testing.factories import OfficeFactory, user_with_role
+
+    bamako = OfficeFactory(code="BKO", name="Bamako", country_id="ML", is_transit=True)
+    staff = user_with_role(Role.MOVEMENT_OFFICER, bamako, username="mo_bamako")
+    mv = movement(
+        world,
+        legs=[
+            {"from_place": "Niamey", "to_place": "Bamako", "transit_office_id": bamako.pk},
+            {"from_place": "Bamako", "to_place": "Dakar"},
+        ],
+    )
+    book(world, mv, ready_case(world))
+    assert selectors.worklist_for(staff) == []
+    send(world, mv)
+    items = selectors.worklist_for(staff)
+    assert [i.kind for i in items] == ["transit_assistance"]
+
+
+def test_movement_list_page_query_count(world, client, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    for _ in range(3):
+        mv = movement(world)
+        book(world, mv, ready_case(world))
+    client.force_login(world.user("movement_officer"))
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("web:movement_list"))
+    assert page.status_code == 200 and page.content.count(b'data-deadline="due"') == 3
