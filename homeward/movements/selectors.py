@@ -88,6 +88,10 @@ class BoardRow:
     final_discussion: bool = False
 
     @property
+    def abn_label(self) -> str:
+        return AbnStatus(self.abn).label if self.abn else ""
+
+    @property
     def ready(self) -> bool:
         return (
             self.travel_document
