@@ -7,12 +7,13 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from homeward.web.tests.test_browser import (  # noqa: E402, F401  (fixtures)
-    browser,
-    countries,
-    page,
-    sign_in,
-)
+from homeward.web.tests import test_browser as journeys  # noqa: E402
+
+# The browser fixtures of the web journeys.
+browser = journeys.browser
+countries = journeys.countries
+page = journeys.page
+sign_in = journeys.sign_in
 
 from .travel import movement, ready_case  # noqa: E402
 
@@ -21,9 +22,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("HOMEWARD_SHOTS", "")
 
 
-def shot(page, name):
+def shot(screen, name):
     if SHOTS:
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+        screen.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 def test_book_send_confirm_ticket(page, live_server, world):
