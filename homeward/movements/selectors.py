@@ -219,9 +219,8 @@ def abn_inbox_for(actor, *, today: datetime.date | None = None) -> list[InboxRow
     )
     rows = []
     for abn in abns:
+        # A query is an answer in time too: the host office must then send an updated ABN.
         done = timezone.localtime(abn.responded_at).date() if abn.responded_at else None
-        if abn.status == AbnStatus.QUERIED:
-            done = None  # the query awaits the host office; confirmation still open
         rows.append(InboxRow(abn, deadline_status(abn.confirmation_due, today=today, done_on=done)))
     rows.sort(key=lambda r: (not r.status.is_open, r.abn.confirmation_due))
     return rows
@@ -315,8 +314,25 @@ def worklist_for(actor, *, today: datetime.date | None = None) -> list[WorkItem]
         )
     )
     calendars = calendars_for({m.host_office for m in movements})
+    latest = {}  # the last ABN of each movement
+    for abn in AdvanceBookingNotification.objects.filter(
+        movement__in=[m.pk for m in movements if m.abn_count]
+    ).order_by("sent_at"):
+        latest[abn.movement_id] = abn
     for movement in movements:
         day = timezone.localtime(movement.departs_at).date()
+        last = latest.get(movement.pk)
+        if movement.host_office_id in book_offices and last and last.status == AbnStatus.QUERIED:
+            due = abn_latest_send_date(day, calendars[movement.host_office_id])
+            items.append(
+                WorkItem(
+                    "answer_query",
+                    _("Answer the origin office's query and send an updated ABN"),
+                    due,
+                    deadline_status(due, today=today),
+                    movement,
+                )
+            )
         if movement.host_office_id in book_offices and movement.migrants and not movement.abn_count:
             due = abn_latest_send_date(day, calendars[movement.host_office_id])
             items.append(

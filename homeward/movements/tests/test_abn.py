@@ -288,3 +288,16 @@ def test_movement_list_page_query_count(world, client, django_assert_max_num_que
     with django_assert_max_num_queries(16):
         page = client.get(reverse("web:movement_list"))
     assert page.status_code == 200 and page.content.count(b'data-deadline="due"') == 3
+
+
+def test_queried_abn_is_answered_in_time_and_goes_back_to_the_host_worklist(world):
+    mv = movement(world)
+    book(world, mv, ready_case(world))
+    abn = send(world, mv)
+    answer(world, abn, confirm=False, message="Which terminal?")
+    rows = selectors.abn_inbox_for(world.user("reception_officer", "dakar"))
+    assert rows[0].status == DeadlineStatus.DONE
+    items = selectors.worklist_for(world.user("movement_officer"))
+    assert [i.kind for i in items] == ["answer_query"]
+    send(world, mv)
+    assert selectors.worklist_for(world.user("movement_officer")) == []
