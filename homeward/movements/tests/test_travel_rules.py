@@ -521,3 +521,22 @@ def test_withdrawn_case_with_a_ticket_does_not_depart(world):
     assert booking.status == BookingStatus.DEPARTED
     assert stays.status == BookingStatus.CANCELLED
     assert stays.case.phase == Phase.WITHDRAWN
+
+
+def test_r_trv_5_fifty_one_real_bookings_flag_the_movement_large_scale(world):
+    from homeward.movements import selectors
+
+    mv = movement(world, means="charter")
+    for _ in range(50):
+        book(world, mv, ready_case(world))
+    board = selectors.movement_board(officer(world), movement_id=mv.pk)
+    assert board.large_scale == [] and all(not r.escort_reasons for r in board.rows)
+    with pytest.raises(TransitionBlocked):
+        book(world, mv, ready_case(world))
+    book(world, mv, ready_case(world), operational_escort=True)
+    board = selectors.movement_board(officer(world), movement_id=mv.pk)
+    assert board.migrants == 51 and board.large_scale
+    # The fifty booked before now need their operational escort before their tickets.
+    assert sum(1 for r in board.rows if r.escort_reasons) == 50
+    abn = services.abn_send(actor=officer(world), movement_id=mv.pk)
+    assert abn.content["migrants"] == 51 and abn.content["large_scale"]
