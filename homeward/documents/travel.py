@@ -16,7 +16,7 @@ from homeward.cases.policies import readable_groups_for_case
 from homeward.cases.selectors import case_get_for
 from homeward.core.errors import PermissionDenied, ValidationFailed
 from homeward.movements.models import ACTIVE_BOOKING, Booking, BookingStatus
-from homeward.movements.selectors import abn_copy_for
+from homeward.movements.selectors import abn_copy_for, protection_group
 
 from .rendering import document_languages, is_document_language, render_pdf
 from .services import _audit_export, case_context
@@ -63,7 +63,7 @@ def abn_pdf(*, actor, abn_id, language: str = "en") -> bytes:
                 "language": language,
                 "protection": sorted(copy.protection),
             },
-            restricted_group=str(FieldGroup.TRAFFICKING) if copy.protection else "",
+            restricted_group=protection_group(copy.protection),
         )
     return pdf
 

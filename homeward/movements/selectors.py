@@ -269,7 +269,7 @@ def abn_copy_for(actor, *, abn_id, record_view: bool = True) -> AbnCopy:
             offices=[abn.origin_office_id, abn.movement.host_office_id],
             summary=gettext_lazy("Advance Booking Notification read"),
             changes={"protection": sorted(protection)},
-            restricted_group=str(FieldGroup.TRAFFICKING) if protection else "",
+            restricted_group=protection_group(protection),
         )
     return AbnCopy(
         abn=abn,
@@ -278,6 +278,16 @@ def abn_copy_for(actor, *, abn_id, record_view: bool = True) -> AbnCopy:
         can_answer=Perm.ABN_CONFIRM in access.perms_at({abn.origin_office_id})
         and abn.status != AbnStatus.CONFIRMED,
     )
+
+
+def protection_group(protection: dict) -> str:
+    """The field group an audit line about this protection detail is restricted to
+    (trafficking first when both trafficking and GBV detail were shown)."""
+    groups = {p["group"] for items in protection.values() for p in items}
+    for group in (FieldGroup.TRAFFICKING, FieldGroup.GBV):
+        if group in groups:
+            return str(group)
+    return ""
 
 
 # --- Worklists ------------------------------------------------------------------------------

@@ -301,3 +301,20 @@ def test_queried_abn_is_answered_in_time_and_goes_back_to_the_host_worklist(worl
     assert [i.kind for i in items] == ["answer_query"]
     send(world, mv)
     assert selectors.worklist_for(world.user("movement_officer")) == []
+
+
+def test_r_vot_3_gbv_detail_reaches_gbv_readers_and_the_audit_is_restricted(world):
+    from homeward.audit.models import AuditEvent
+
+    mv = movement(world)
+    case = ready_case(world)
+    VulnerabilityFlag.objects.create(case=case, category="gbv", note="Shelter needed")
+    book(world, mv, case)
+    abn = send(world, mv)
+    assert (
+        selectors.abn_copy_for(world.user("case_manager", "dakar"), abn_id=abn.pk).protection == {}
+    )
+    focal = selectors.abn_copy_for(world.user("avm_focal_point", "dakar"), abn_id=abn.pk)
+    assert focal.protection[case.reference][0]["group"] == "gbv"
+    views = AuditEvent.objects.filter(object_id=str(abn.pk), action="view")
+    assert sorted(v.restricted_group for v in views) == ["", "gbv"]
