@@ -12,6 +12,7 @@ class Access:
     user_id: int | None
     roles_by_office: dict = field(default_factory=dict)
     office_names: dict = field(default_factory=dict)
+    origin_office_ids: frozenset = frozenset()
 
     @property
     def office_ids(self) -> frozenset:
@@ -34,6 +35,13 @@ class Access:
 
     def writable_at(self, office_ids) -> frozenset[FieldGroup]:
         return writable_groups(self.roles_at(office_ids))
+
+    def has_at_origin(self, *perms: Perm) -> bool:
+        """Whether the user holds one of `perms` at an office acting as origin office."""
+        return any(
+            oid in self.origin_office_ids and set(perms) & permissions_of(roles)
+            for oid, roles in self.roles_by_office.items()
+        )
 
     def has_anywhere(self, perm: Perm) -> bool:
         return perm in permissions_of(self.all_roles)
@@ -58,11 +66,17 @@ def access_for(user) -> Access:
     else:
         roles: dict = {}
         names: dict = {}
-        rows = user.memberships.values_list("office_id", "role", "office__name")
-        for office_id, role, office_name in rows:
+        origins = set()
+        rows = user.memberships.values_list(
+            "office_id", "role", "office__name", "office__is_origin"
+        )
+        for office_id, role, office_name, is_origin in rows:
             roles.setdefault(office_id, set()).add(role)
             names[office_id] = office_name
-        access = Access(user.pk, {k: frozenset(v) for k, v in roles.items()}, names)
+            if is_origin:
+                origins.add(office_id)
+        by_office = {k: frozenset(v) for k, v in roles.items()}
+        access = Access(user.pk, by_office, names, frozenset(origins))
     if user is not None:
         setattr(user, _CACHE_ATTR, access)
     return access

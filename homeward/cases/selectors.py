@@ -496,12 +496,16 @@ def transition_options(actor, case: Case) -> list[TransitionOption]:
     """Every transition from the case's phase with the reasons it is blocked for this actor
     now (empty = can run): guard reasons, or which roles take that step. Steps of others
     are listed so that everyone sees what comes next and who does it."""
-    facts = case_facts(case, actor)
+    transitions = workflow.transitions_from(case.phase)
+    runnable = [t for t in transitions if can_run_transition(actor, case, t)]
+    # Steps of other roles only say who takes them: their requirements are not collected.
+    facts = case_facts(case, actor, transitions=runnable)
     options = []
-    for transition in workflow.transitions_from(case.phase):
-        reasons = list(workflow.blocking_reasons(transition, facts))
-        if not can_run_transition(actor, case, transition):
-            reasons.append(_("Done by: %(roles)s.") % {"roles": roles_for(transition)})
+    for transition in transitions:
+        if transition in runnable:
+            reasons = list(workflow.blocking_reasons(transition, facts))
+        else:
+            reasons = [_("Done by: %(roles)s.") % {"roles": roles_for(transition)}]
         options.append(TransitionOption(transition, reasons))
     return sorted(options, key=lambda option: not option.allowed)
 
@@ -514,11 +518,12 @@ def roles_for(transition: workflow.Transition) -> str:
     )
 
 
-def case_facts(case: Case, actor=None) -> workflow.CaseFacts:
-    """What the guards need; requirements from other apps only where a guard reads them."""
-    needs_requirements = any(
-        t.name in workflow.REQUIREMENT_TRANSITIONS for t in workflow.transitions_from(case.phase)
-    )
+def case_facts(case: Case, actor=None, transitions=None) -> workflow.CaseFacts:
+    """What the guards of `transitions` (default: all from the case's phase) need;
+    requirements from other apps only where one of their guards reads them."""
+    if transitions is None:
+        transitions = workflow.transitions_from(case.phase)
+    needs_requirements = any(t.name in workflow.REQUIREMENT_TRANSITIONS for t in transitions)
     requirements = unmet_requirements(actor, case) if needs_requirements else {}
     return workflow.CaseFacts(phase=case.phase, scheme=case.scheme, requirements=requirements)
 

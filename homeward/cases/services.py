@@ -290,7 +290,7 @@ def case_transition(*, actor, case_id, action: str, reason: str = "") -> Case:
     case = _locked_case(actor, case_id)
     if transition.permission not in access_for(actor).perms_at(case.office_ids):
         raise PermissionDenied(_("Your role does not allow this action on this case."))
-    reasons = workflow.blocking_reasons(transition, case_facts(case, actor))
+    reasons = workflow.blocking_reasons(transition, case_facts(case, actor, [transition]))
     if reasons:
         raise TransitionBlocked(_("This action is blocked."), reasons=reasons)
     reason = (reason or "").strip()

@@ -4,9 +4,7 @@ from django.utils.functional import SimpleLazyObject
 
 from homeward.accounts.access import access_for
 from homeward.accounts.roles import Perm
-from homeward.arrivals.selectors import arrival_offices_for
 from homeward.audit.selectors import can_view_audit
-from homeward.movements.import_services import import_offices_for
 
 
 def nav_permissions(request) -> dict:
@@ -24,7 +22,7 @@ def nav_permissions(request) -> dict:
         "can_view_audit": SimpleLazyObject(lambda: signed_in() and can_view_audit(user)),
         # R-ARR-3: notification lists are imported by the origin offices' case openers.
         "can_import_lists": SimpleLazyObject(
-            lambda: signed_in() and import_offices_for(user).exists()
+            lambda: signed_in() and access_for(user).has_at_origin(Perm.CASE_CREATE)
         ),
         # Phases 2–3: movements of the host offices, ABNs answered by the origin offices.
         "can_see_movements": SimpleLazyObject(
@@ -38,6 +36,9 @@ def nav_permissions(request) -> dict:
         ),
         # Phase 4: the origin offices' reception and finance staff.
         "can_receive_arrivals": SimpleLazyObject(
-            lambda: signed_in() and arrival_offices_for(user).exists()
+            lambda: (
+                signed_in()
+                and access_for(user).has_at_origin(Perm.ARRIVAL_RECORD, Perm.POCKET_MONEY_PAY)
+            )
         ),
     }
