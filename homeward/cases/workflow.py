@@ -67,6 +67,11 @@ def guard_arrival_requirements(facts: CaseFacts) -> list:
     return list(facts.requirements.get("confirm_arrival", ()))
 
 
+def guard_departure_requirements(facts: CaseFacts) -> list:
+    """R-TRV-10: a booked case departs with its movement (reasons from the movements app)."""
+    return list(facts.requirements.get("confirm_departure", ()))
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -125,8 +130,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset({P.TRAVEL_BOOKED}),
         P.DEPARTED,
         Perm.TRAVEL_DEPART,
-        guards=(guard_assisted_return,),
-        rule="R-ARR-3",
+        guards=(guard_assisted_return, guard_departure_requirements),
+        rule="R-ARR-3, R-TRV-10",
     ),
     Transition(
         "confirm_arrival",
@@ -219,7 +224,9 @@ BY_NAME = {t.name: t for t in TRANSITIONS}
 
 # Transitions with a guard that reads requirements contributed by other apps
 # (requirements.py): only cases that can take one of them pay for collecting them.
-REQUIREMENT_TRANSITIONS = frozenset({"register", "book_travel", "confirm_arrival"})
+REQUIREMENT_TRANSITIONS = frozenset(
+    {"register", "book_travel", "confirm_departure", "confirm_arrival"}
+)
 
 
 def blocking_reasons(transition: Transition, facts: CaseFacts) -> list:

@@ -16,7 +16,7 @@ from homeward.cases.services import (
     case_transition,
     case_update,
 )
-from homeward.movements.demo_travel import book_for_demo
+from homeward.movements.demo_travel import book_for_demo, depart_for_demo
 from homeward.people.services import person_create
 from homeward.programmes.models import PARA_SCHEMES, ReturnScheme
 
@@ -120,14 +120,21 @@ def _seed_case(reference, team, rng, plan: Plan, draft=None, host_code=None, fla
     )
     flags = synth.draw_flags(rng, share=0.3) if flags is None else flags
     _record_flags(team, case, flags)
-    for step in synth.path_to(rng, plan.target, plan.scheme):
+    steps = synth.path_to(rng, plan.target, plan.scheme)
+    departs = any(step.action == "confirm_departure" for step in steps)
+    for step in steps:
         if step.action == "register":
             phase_one.complete_phase_one(team, case, rng, flags)
         transition = workflow.BY_NAME[step.action]
         actor = team.with_perm(transition.permission, case.office_ids)
         if step.action == "book_travel":  # a ticketed booking books the case
             confirmer = team.with_perm(Perm.ABN_CONFIRM, [case.origin_office_id])
-            case = book_for_demo(officer=actor, confirmer=confirmer, case=case)
+            case = book_for_demo(
+                officer=actor, confirmer=confirmer, case=case, departs_soon=departs
+            )
+            continue
+        if step.action == "confirm_departure":  # the movement departs with the case
+            case = depart_for_demo(officer=actor, case=case)
             continue
         if step.action == "confirm_arrival":  # recording the arrival confirms it
             case = arrive_for_demo(team=team, case=case, rng=rng)

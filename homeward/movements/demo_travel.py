@@ -7,14 +7,18 @@ from django.utils import timezone
 from homeward.cases.models import Case
 
 from . import services
+from .models import Booking, BookingStatus
 
 
-def book_for_demo(*, officer, confirmer, case: Case, days_ahead: int = 21) -> Case:
+def book_for_demo(*, officer, confirmer, case: Case, departs_soon: bool = False) -> Case:
     """A one-case movement for `case` (in pre-departure): a laissez-passer if it has no
     valid travel document, the escorts it needs, the ABN confirmed and the ticket issued —
     the ticket moves the case to travel booked. `officer` is a movement officer of the host
     office, `confirmer` may confirm ABNs at the origin office."""
-    departs = timezone.now() + datetime.timedelta(days=days_ahead)
+    # A case the demo takes further leaves on a movement departing in a minute (its departure
+    # is then confirmed the same day); the others travel in three weeks.
+    ahead = datetime.timedelta(minutes=1) if departs_soon else datetime.timedelta(days=21)
+    departs = timezone.now() + ahead
     today = timezone.localdate()
     if services.travel_document_problems(case, timezone.localtime(departs).date()):
         request = services.travel_document_request(
@@ -59,5 +63,14 @@ def book_for_demo(*, officer, confirmer, case: Case, days_ahead: int = 21) -> Ca
         version=booking.version,
         ticket_number=f"TK-{case.reference}",
         issued_on=today,
+    )
+    return Case.objects.get(pk=case.pk)
+
+
+def depart_for_demo(*, officer, case: Case) -> Case:
+    """Confirm today the departure of the movement the case is ticketed on (R-TRV-10)."""
+    booking = Booking.objects.get(case=case, status=BookingStatus.TICKETED)
+    services.movement_confirm_departure(
+        actor=officer, movement_id=booking.movement_id, departed_on=timezone.localdate()
     )
     return Case.objects.get(pk=case.pk)

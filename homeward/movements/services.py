@@ -688,7 +688,9 @@ def booking_cancel(*, actor, booking_id, reason: str) -> Booking:
 
 
 def unmet_for_booking(actor, case: Case) -> dict:
-    """The requirements provider for `book_travel` (registered in apps.py)."""
+    """The requirements provider for `book_travel` and `confirm_departure` (apps.py)."""
+    if case.phase == Phase.TRAVEL_BOOKED:
+        return {"confirm_departure": departure_problems(case)}
     if case.phase != Phase.PRE_DEPARTURE:
         return {}
     booking = (
@@ -702,6 +704,20 @@ def unmet_for_booking(actor, case: Case) -> dict:
         return {"book_travel": [_("No ticket is issued for the case's booking (R-TRV-2).")]}
     booking.case = case
     return {"book_travel": ticket_problems(booking)}
+
+
+def departure_problems(case: Case) -> list:
+    """R-TRV-10: a case with a ticket departs with its movement, confirmed on the movement
+    (so that the origin and transit offices are told); cases booked before movements were
+    recorded in the system have no booking and are not held back."""
+    ticketed = (
+        Booking.objects.filter(case=case, status=BookingStatus.TICKETED)
+        .select_related("movement")
+        .first()
+    )
+    if ticketed is None or ticketed.movement.status == MovementStatus.DEPARTED:
+        return []
+    return [_("Confirm the departure of the whole movement on its board (R-TRV-10).")]
 
 
 # --- R-TRV-3, R-TRV-4: the Advance Booking Notification ----------------------------------
@@ -1039,6 +1055,9 @@ def movement_confirm_departure(*, actor, movement_id, departed_on: datetime.date
         raise _invalid(
             "departed_on", _("The departure day lies between the planned departure and today.")
         )
+    # The movement departs first: the cases' `confirm_departure` guard reads its status.
+    movement.status = MovementStatus.DEPARTED
+    movement.save(update_fields=["status"])
     travelled = 0
     for booking in movement.bookings.filter(status__in=ACTIVE_BOOKING).select_related("case"):
         # A case withdrawn (or declined) after its ticket does not travel.

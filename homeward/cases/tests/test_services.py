@@ -21,7 +21,7 @@ from homeward.core.errors import (
     ValidationFailed,
     VersionConflict,
 )
-from homeward.movements.tests.travel import booked_case, with_passport
+from homeward.movements.tests.travel import booked_case, depart, with_passport
 from homeward.people.models import Person, PersonName
 from homeward.programmes.models import ReturnScheme
 from homeward.registration.tests.helpers import ready_case
@@ -228,7 +228,10 @@ def test_full_journey_through_every_forward_phase(world):
     ]
     for role, office, action in steps:
         if action == "book_travel":  # a ticketed booking books the case (movements app)
-            booked_case(world, case=with_passport(case))
+            booking = booked_case(world, case=with_passport(case))
+            continue
+        if action == "confirm_departure":  # the case departs with its movement
+            depart(world, booking)
             continue
         case = case_transition(actor=world.user(role, office), case_id=case.pk, action=action)
     case = case_transition(

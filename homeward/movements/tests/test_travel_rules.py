@@ -540,3 +540,14 @@ def test_r_trv_5_fifty_one_real_bookings_flag_the_movement_large_scale(world):
     assert sum(1 for r in board.rows if r.escort_reasons) == 50
     abn = services.abn_send(actor=officer(world), movement_id=mv.pk)
     assert abn.content["migrants"] == 51 and abn.content["large_scale"]
+
+
+def test_r_trv_10_a_ticketed_case_departs_only_with_its_movement(world):
+    booking = booked_case(world)
+    with pytest.raises(TransitionBlocked) as exc:
+        case_transition(actor=officer(world), case_id=booking.case_id, action="confirm_departure")
+    assert "R-TRV-10" in exc.value.reasons[0]
+    # A case booked before movements were recorded is not held back.
+    legacy = world.case(phase=Phase.TRAVEL_BOOKED)
+    case = case_transition(actor=officer(world), case_id=legacy.pk, action="confirm_departure")
+    assert case.phase == Phase.DEPARTED

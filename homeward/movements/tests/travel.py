@@ -80,3 +80,16 @@ def booked_case(world, mv=None, case=None):
     booking = book(world, mv, case)
     confirm_abn(world, mv)
     return ticket(world, booking)
+
+
+def depart(world, booking):
+    """The booking's movement left an hour ago and its departure is confirmed today."""
+    movement = booking.movement
+    movement.refresh_from_db()
+    movement.departs_at = timezone.now() - datetime.timedelta(hours=1)
+    movement.save(update_fields=["departs_at"])
+    return services.movement_confirm_departure(
+        actor=world.user("movement_officer", "niamey"),
+        movement_id=movement.pk,
+        departed_on=timezone.localdate(),
+    )
