@@ -201,3 +201,10 @@ def test_board_cancels_a_movement(world, client):
     assert client.post(url, {"form": "cancel_movement", "reason": "Strike"}).status_code == 302
     mv.refresh_from_db()
     assert mv.status == "cancelled"
+
+
+def test_travel_documents_page_links_the_cases_bookings(world, client):
+    booking = booked_case(world)
+    login(client, world.user("movement_officer"))
+    page = client.get(reverse("web:travel_documents", args=[booking.case.reference]))
+    assert reverse("web:movement_booking", args=[booking.pk]).encode() in page.content

@@ -282,6 +282,9 @@ def travel_documents(request, reference):
             target.status = 400
     context = {
         "case": case,
+        "bookings": Booking.objects.filter(case=case)
+        .select_related("movement")
+        .order_by("-created_at"),
         "requests": [(r, outcome_forms.get(r.pk)) for r in requests_],
         "form": form,
         "can_prepare": Perm.TRAVEL_PREPARE in access_for(request.user).perms_at(case.office_ids),
