@@ -1137,3 +1137,22 @@ def movement_cancel(*, actor, movement_id, version: int | None, reason: str) -> 
         offices=_movement_offices(movement),
     )
     return movement
+
+
+@transaction.atomic
+def booking_mark_reviewed(*, actor, booking_id) -> Booking:
+    """R-SUS-1: a booking flagged by a suspension is kept once the suspension no longer
+    covers its departure (otherwise it must be cancelled)."""
+    booking = _booking_for(actor, booking_id, Perm.TRAVEL_BOOK)
+    _active(booking)
+    suspension = suspension_for(booking.case, _local_day(booking.movement.departs_at))
+    if suspension is not None:
+        raise TransitionBlocked(
+            _("The booking cannot be kept."), reasons=[_suspension_reason(suspension)]
+        )
+    booking.review_required = False
+    booking.review_reason = ""
+    booking.version += 1
+    booking.save(update_fields=["review_required", "review_reason", "version", "updated_at"])
+    _audit(actor, AuditAction.UPDATE, booking, booking.case, gettext_lazy("Booking reviewed"))
+    return booking

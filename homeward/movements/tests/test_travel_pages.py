@@ -191,6 +191,11 @@ def test_suspensions_page_for_programme_managers_only(world, client):
     )
     assert answer.status_code == 302 and Suspension.objects.count() == 1
     assert Booking.objects.get(pk=booking.pk).review_required
+    login(client, world.user("movement_officer"))
+    url = reverse("web:movement_booking", args=[booking.pk])
+    assert b"To review" in client.get(url).content
+    page = client.post(url, {"form": "reviewed"}, follow=True)
+    assert b"Floods" in page.content and Booking.objects.get(pk=booking.pk).review_required
 
 
 def test_board_cancels_a_movement(world, client):

@@ -551,3 +551,17 @@ def test_r_trv_10_a_ticketed_case_departs_only_with_its_movement(world):
     legacy = world.case(phase=Phase.TRAVEL_BOOKED)
     case = case_transition(actor=officer(world), case_id=legacy.pk, action="confirm_departure")
     assert case.phase == Phase.DEPARTED
+
+
+def test_r_sus_1_flagged_booking_kept_only_once_the_suspension_no_longer_applies(world):
+    mv = movement(world, days=20)
+    booking = book(world, mv, ready_case(world))
+    suspension = services.suspension_create(
+        actor=world.user("programme_manager"), country_id="SN", starts_on=TODAY, reason="Floods"
+    )
+    with pytest.raises(TransitionBlocked):
+        services.booking_mark_reviewed(actor=officer(world), booking_id=booking.pk)
+    suspension.ends_on = TODAY + datetime.timedelta(days=5)
+    suspension.save()
+    booking = services.booking_mark_reviewed(actor=officer(world), booking_id=booking.pk)
+    assert booking.review_required is False

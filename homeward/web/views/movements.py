@@ -199,6 +199,14 @@ def movement_booking(request, booking_id):
     }
     if request.method == "POST":
         name = request.POST.get("form")
+        if name == "reviewed":
+            try:
+                services.booking_mark_reviewed(actor=request.user, booking_id=booking.pk)
+            except ApplicationError as exc:
+                messages.error(request, " ".join([str(exc.message), *exc.reasons]))
+            else:
+                messages.success(request, _("Saved."))
+            return redirect("web:movement_booking", booking_id=booking.pk)
         form = step_forms.get(name)
         if form is None:
             raise Http404
