@@ -7,6 +7,7 @@ that field group learns only that a confidential procedure is pending (R-VOT-3, 
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from types import SimpleNamespace
 
 from django.db.models import Exists, JSONField, OuterRef, Subquery
 from django.utils import timezone
@@ -78,10 +79,21 @@ class Facts:
         self.case = case
         self.readable = readable_groups_for_case(actor, case)
         self.summary = _summary(case)
-        self.flags = set(
-            VulnerabilityFlag.objects.filter(case=case).values_list("category", flat=True)
+        self.flags = {c for c in FLAG_TRIGGERS if self.summary[f"flag_{c}"]}
+
+    def signed(self, kind: str) -> bool:
+        return self.summary[f"signed_{kind}"]
+
+    @property
+    def declaration(self) -> SimpleNamespace | None:
+        """The latest signed declaration's language, form version and signatory."""
+        if self.summary["declaration_language"] is None:
+            return None
+        return SimpleNamespace(
+            language=self.summary["declaration_language"],
+            form_version=self.summary["declaration_version"],
+            signatory=self.summary["declaration_signatory"],
         )
-        self.documents = _latest_signed_documents(case)
 
     def __getattr__(self, name):
         try:
@@ -134,8 +146,9 @@ def _exists(model, **conditions):
     return Exists(model.objects.filter(case=OuterRef("pk"), **conditions))
 
 
-def _latest(model, field: str, order=("-created_at",), output=None):
-    rows = model.objects.filter(case=OuterRef("pk")).order_by(*order).values(field)[:1]
+def _latest(model, field: str, order=("-created_at",), output=None, **conditions):
+    rows = model.objects.filter(case=OuterRef("pk"), **conditions)
+    rows = rows.order_by(*order).values(field)[:1]
     return Subquery(rows, output_field=output) if output else Subquery(rows)
 
 
@@ -169,18 +182,37 @@ SUMMARY = {
 }
 
 
+DECLARATION = "voluntary_return_declaration"
+SIGNED_FORMS = (*UMC_FORMS, *HEALTH_FORMS, "one_parent_declaration")
+FLAG_TRIGGERS = (*sorted(HEALTH_TRIGGERS), *sorted(PROTECTION_TRIGGERS), C.UMC)
+SIGNED_ORDER = ("-signed_on", "-created_at")
+SUMMARY.update(
+    {
+        f"flag_{category}": (lambda c=category: _exists(VulnerabilityFlag, category=c))
+        for category in FLAG_TRIGGERS
+    }
+)
+SUMMARY.update(
+    {f"signed_{kind}": (lambda k=kind: _exists(SignedDocument, kind=k)) for kind in SIGNED_FORMS}
+)
+SUMMARY.update(
+    {
+        f"declaration_{name}": (
+            lambda f=field: _latest(SignedDocument, f, SIGNED_ORDER, kind=DECLARATION)
+        )
+        for name, field in (
+            ("language", "language"),
+            ("version", "form_version"),
+            ("signatory", "signatory"),
+        )
+    }
+)
+
+
 def _summary(case: Case) -> dict:
     """One statement: which phase-1 records exist, and the few values the items compare."""
     annotations = {name: build() for name, build in SUMMARY.items()}
     return Case.objects.filter(pk=case.pk).annotate(**annotations).values(*SUMMARY).get()
-
-
-def _latest_signed_documents(case: Case) -> dict:
-    """The most recently signed document of each kind."""
-    latest: dict = {}
-    for doc in SignedDocument.objects.filter(case=case).order_by("signed_on", "created_at"):
-        latest[doc.kind] = doc
-    return latest
 
 
 def registration_checklist(actor, case: Case, facts: Facts | None = None) -> list[Item]:
@@ -250,7 +282,7 @@ def _declaration(facts: Facts) -> Item:
         "R-VOL-1",
         action="case_consent",
     )
-    doc = facts.documents.get("voluntary_return_declaration")
+    doc = facts.declaration
     if doc is None:
         item.reasons.append(
             _("The signed voluntary return declaration and data authorization is missing.")
@@ -334,7 +366,7 @@ def _guardian(facts: Facts) -> Item | None:
     item = Item("guardian", _("Legal guardian associated"), "R-VOL-3", action="guardian_new")
     if not facts.has_confirmed_guardian:
         item.reasons.append(_("No legal guardian with a confirmed identity is recorded."))
-    doc = facts.documents.get("voluntary_return_declaration")
+    doc = facts.declaration
     if doc is not None and doc.signatory not in GUARDIAN_SIGNATORIES:
         item.reasons.append(_("The declaration must be signed by the legal guardian."))
     return item
@@ -378,7 +410,7 @@ def _missing_forms(facts: Facts, kinds) -> list:
     return [
         _("Signed form missing: %(form)s.") % {"form": DocumentKind(kind).label}
         for kind in kinds
-        if kind not in facts.documents
+        if not facts.signed(kind)
     ]
 
 
