@@ -1,3 +1,5 @@
+from html.parser import HTMLParser
+
 import pytest
 from django.urls import reverse
 
@@ -102,10 +104,10 @@ def test_r_arr_1_arrival_page_plans_then_records_the_arrival(client, world):
     assert page.status_code == 200 and "must be planned" in page.content.decode()
     arrival = {
         "step": "arrival",
-        "place_kind": "airport",
-        "place": "DSS",
-        "onward_transport": "provided",
-        "accommodation": "provided",
+        "arrival-place_kind": "airport",
+        "arrival-place": "DSS",
+        "arrival-onward_transport": "provided",
+        "arrival-accommodation": "provided",
     }
     refused = client.post(url, arrival)
     assert refused.status_code == 400 and "R-ARR-1" in refused.content.decode()
@@ -113,9 +115,9 @@ def test_r_arr_1_arrival_page_plans_then_records_the_arrival(client, world):
         url,
         {
             "step": "plan",
-            "place_kind": "airport",
-            "place": "DSS",
-            "expected_at": "2026-11-24T10:00",
+            "plan-place_kind": "airport",
+            "plan-place": "DSS",
+            "plan-expected_at": "2026-11-24T10:00",
         },
     )
     assert planned.status_code == 302
@@ -134,10 +136,17 @@ def test_r_arr_2_arrival_page_records_a_secondary_movement(client, world):
     case = world.case(phase=Phase.ARRIVED)
     client.force_login(world.user(Role.RECEPTION_OFFICER, "dakar"))
     url = reverse("web:case_arrival", args=[case.reference])
-    refused = client.post(url, {"step": "secondary", "actual_country": "SN", "findings": "x"})
+    refused = client.post(
+        url, {"step": "secondary", "secondary-actual_country": "SN", "secondary-findings": "x"}
+    )
     assert refused.status_code == 400
     response = client.post(
-        url, {"step": "secondary", "actual_country": "GN", "findings": "Guinean passport"}
+        url,
+        {
+            "step": "secondary",
+            "secondary-actual_country": "GN",
+            "secondary-findings": "Guinean passport",
+        },
     )
     assert response.status_code == 302
     movement = SecondaryMovement.objects.get(case=case)
@@ -153,19 +162,14 @@ def test_r_arr_6_arrival_page_records_the_handover_and_prints_the_notification(c
     client.force_login(world.user(Role.RECEPTION_OFFICER, "dakar"))
     url = reverse("web:case_arrival", args=[case.reference])
     assert "Handover to the legal guardian" in client.get(url).content.decode()
-    refused = client.post(
-        url, {"step": "handover", "guardian": guardian.pk, "identity_checked_with": "ID card"}
-    )
+    handover = {
+        "step": "handover",
+        "handover-guardian": guardian.pk,
+        "handover-identity_checked_with": "ID card",
+    }
+    refused = client.post(url, handover)
     assert refused.status_code == 400  # not signed
-    response = client.post(
-        url,
-        {
-            "step": "handover",
-            "guardian": guardian.pk,
-            "identity_checked_with": "ID card",
-            "signed_in_presence": "on",
-        },
-    )
+    response = client.post(url, {**handover, "handover-signed_in_presence": "on"})
     assert response.status_code == 302 and UmcHandover.objects.filter(case=case).exists()
     pdf = client.get(reverse("web:case_umc_handover_pdf", args=[case.reference]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
@@ -180,7 +184,7 @@ def test_r_arr_1_host_office_requests_reception_from_the_arrival_page(client, wo
     assert client.post(url, {"step": "request"}).status_code == 403
     client.force_login(world.user(Role.MOVEMENT_OFFICER, "niamey"))
     assert "Request reception" in client.get(url).content.decode()
-    response = client.post(url, {"step": "request", "note": "Travels with a wheelchair"})
+    response = client.post(url, {"step": "request", "request-note": "Travels with a wheelchair"})
     assert response.status_code == 302
     assert ReceptionRequest.objects.get(case=case).note == "Travels with a wheelchair"
 
@@ -202,3 +206,85 @@ def test_r_arr_2_host_office_sees_the_secondary_movement_notice(client, world):
     assert case.reference in page and "Secondary movement" in page
     client.force_login(world.user(Role.MOVEMENT_OFFICER, "rabat"))
     assert case.reference not in client.get(reverse("web:arrival_notices")).content.decode()
+
+
+class _Ids(HTMLParser):
+    """The id attributes of a page, the `for` of its labels and, per form, its fields' ids."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: list[str] = []
+        self.label_targets: list[str] = []
+        self.forms: list[set[str]] = []
+        self._in_form = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append(set())
+            self._in_form = True
+        if attrs.get("id"):
+            self.ids.append(attrs["id"])
+            if self._in_form and tag in ("input", "select", "textarea"):
+                self.forms[-1].add(attrs["id"])
+        if tag == "label" and attrs.get("for"):
+            self.label_targets.append(attrs["for"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+
+
+def _page_ids(response) -> _Ids:
+    parser = _Ids()
+    parser.feed(response.content.decode())
+    return parser
+
+
+def _assert_unique_ids(response) -> _Ids:
+    parsed = _page_ids(response)
+    repeated = sorted({i for i in parsed.ids if parsed.ids.count(i) > 1})
+    assert repeated == []
+    assert set(parsed.label_targets) <= set(parsed.ids)
+    return parsed
+
+
+def test_arrival_page_forms_have_unique_field_ids(client, world):
+    """The plan, arrival and secondary-movement forms (and the handover form of a child)
+    share the page: each has its own prefix, on the first view and after refused posts."""
+    from homeward.arrivals.tests.test_handover import arrived_child
+
+    case = world.case(phase=Phase.DEPARTED)
+    client.force_login(world.user(Role.RECEPTION_OFFICER, "dakar"))
+    url = reverse("web:case_arrival", args=[case.reference])
+    parsed = _assert_unique_ids(client.get(url))
+    plan, arrival, secondary = [f for f in parsed.forms if f]
+    assert all(i.startswith("id_plan-") for i in plan)
+    assert all(i.startswith("id_arrival-") for i in arrival)
+    assert {"id_plan-place", "id_arrival-place", "id_secondary-findings"} <= set(parsed.ids)
+    for step in ("plan", "arrival", "secondary"):
+        refused = client.post(url, {"step": step, f"{step}-place": "DSS"})
+        assert refused.status_code == 400
+        _assert_unique_ids(refused)
+    child, _guardian = arrived_child(world)
+    url = reverse("web:case_arrival", args=[child.reference])
+    parsed = _assert_unique_ids(client.get(url))
+    assert {"id_handover-place", "id_handover-notes", "id_secondary-needs"} <= set(parsed.ids)
+    refused = client.post(url, {"step": "handover", "handover-place": "DSS"})
+    assert refused.status_code == 400 and "field--error" in refused.content.decode()
+    _assert_unique_ids(refused)
+
+
+def test_arrival_page_request_form_has_unique_field_ids(client, world):
+    case = world.case(phase=Phase.TRAVEL_BOOKED)
+    client.force_login(world.user(Role.MOVEMENT_OFFICER, "niamey"))
+    response = client.get(reverse("web:case_arrival", args=[case.reference]))
+    assert "id_request-note" in _assert_unique_ids(response).ids
+
+
+def test_pocket_money_page_has_unique_field_ids(client, world, senegal_rate):
+    case = world.case(phase=Phase.ARRIVED)
+    client.force_login(world.user(Role.RECEPTION_OFFICER, "dakar"))
+    url = reverse("web:case_pocket_money", args=[case.reference])
+    _assert_unique_ids(client.get(url))
+    _assert_unique_ids(client.post(url, {**paid(), "amount_local": "-5"}))

@@ -231,20 +231,26 @@ def arrival_case_view(request, reference: str):
             "version": plan.version,
         }
     step = request.POST.get("step") if request.method == "POST" else None
+    # Several forms share the page: each has its own prefix (the `step` it posts), so that
+    # field ids and labels stay unique and each form reads only its own fields.
     plan_form = ReceptionPlanForm(
-        request.POST if step == "plan" else None, initial=initial, staff=staff
+        request.POST if step == "plan" else None, initial=initial, staff=staff, prefix="plan"
     )
     arrival_form = ArrivalForm(
         request.POST if step == "arrival" else None,
         initial={"place_kind": plan.place_kind, "place": plan.place} if plan else {},
         staff=staff,
+        prefix="arrival",
     )
-    secondary_form = SecondaryMovementForm(request.POST if step == "secondary" else None)
+    secondary_form = SecondaryMovementForm(
+        request.POST if step == "secondary" else None, prefix="secondary"
+    )
     child = is_child(case)
     handover = handover_of(case) if child else None
     handover_form = UmcHandoverForm(
         request.POST if step == "handover" else None,
         guardians=Guardian.objects.filter(case=case, identity_confirmed=True),
+        prefix="handover",
     )
     may_request = may_request_reception(request.user, case)
     status = 200
@@ -253,7 +259,7 @@ def arrival_case_view(request, reference: str):
             raise DjangoPermissionDenied(_("Only the host office may request reception."))
         try:
             reception_request(
-                actor=request.user, case_id=case.pk, note=request.POST.get("note", "")
+                actor=request.user, case_id=case.pk, note=request.POST.get("request-note", "")
             )
         except ApplicationError as exc:
             messages.error(request, exc.message)
