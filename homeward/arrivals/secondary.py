@@ -3,9 +3,18 @@
 The office of the country of return records it, the host office the migrant returned from
 and the actual origin office are told at once (an in-app notice, and an e-mail once the
 transaction commits), and the migrant is re-registered at the actual origin office: a new
-case for the same person, linked to the first. The first case is closed with the reason when
-the workflow allows it (from `arrived`, by a role that may close cases); otherwise the notice
-says that it still has to be closed.
+case for the same person, linked to the first.
+
+The first case ends in the same transaction, through `case_transition` with the reason
+naming the new case. The workflow table (cases/workflow.py) has, today, only `close` for
+that: from `arrived`, with the closing permission (`case.close`) that reception officers do
+not hold. The transition R-ARR-2 needs is `close_secondary_movement` (from `departed` or
+`arrived` to `closed`, with the reception permission `arrival.record`, a reason, and a guard
+reading the requirement below: a secondary movement is recorded for the case). This module
+uses it as soon as the table has it; until then it uses `close` when the actor may, and
+otherwise leaves the first case open, says why on the movement and tells the office of the
+country of return (a notice) that the case is still to be closed. Permissions are never
+bypassed: the phase changes only through `case_transition`, for the acting user.
 """
 
 import logging
@@ -19,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from homeward.accounts.models import Office
 from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record
+from homeward.cases import workflow
 from homeward.cases.models import Phase
 from homeward.cases.services import case_create, case_transition
 from homeward.core.errors import (
@@ -33,6 +43,33 @@ from .policies import can_record_arrival
 from .services import locked_case
 
 logger = logging.getLogger(__name__)
+
+#: The transition R-ARR-2 asks of the workflow table (see the module's docstring).
+SECONDARY_CLOSE = "close_secondary_movement"
+#: The ordinary closure, which needs the closing permission.
+CLOSE = "close"
+
+
+def closing_action() -> str:
+    """The workflow action that ends the first case: R-ARR-2's own once the table has it."""
+    return SECONDARY_CLOSE if SECONDARY_CLOSE in workflow.BY_NAME else CLOSE
+
+
+def unmet_for_secondary_close(actor, case) -> dict:
+    """The requirements provider registered with `cases.requirements` (see apps.py): the
+    R-ARR-2 closure runs only for a case whose secondary movement is recorded."""
+    if SECONDARY_CLOSE not in workflow.BY_NAME or case.phase not in (
+        Phase.DEPARTED,
+        Phase.ARRIVED,
+    ):
+        return {}
+    if SecondaryMovement.objects.filter(case=case).exists():
+        return {}
+    return {
+        SECONDARY_CLOSE: [
+            _("R-ARR-2: record the secondary movement on the arrival page; it closes the case.")
+        ]
+    }
 
 
 def _invalid(errors: dict):
@@ -102,8 +139,9 @@ def secondary_movement_record(
         needs=(needs or "").strip(),
         recorded_by=actor,
     )
-    movement.old_case_closed, movement.closure_note = _close_first_case(actor, case, new_case)
     movement.save()
+    movement.old_case_closed, movement.closure_note = _close_first_case(actor, case, new_case)
+    movement.save(update_fields=["old_case_closed", "closure_note", "updated_at"])
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -119,19 +157,38 @@ def secondary_movement_record(
         },
     )
     _notify(case, movement, [o for o in (case.host_office, office) if o is not None])
+    if not movement.old_case_closed:
+        _ask_to_close(case, movement)
     return movement
 
 
 def _close_first_case(actor, case, new_case) -> tuple[bool, str]:
+    """End the first case through the workflow, for the acting user, in a savepoint of the
+    recording's transaction: a refusal leaves the case open and is told, never bypassed."""
     reason = _("Secondary movement: re-registered as %(reference)s at the actual origin office.")
     reason %= {"reference": new_case.reference}
     try:
         with transaction.atomic():
-            case_transition(actor=actor, case_id=case.pk, action="close", reason=reason)
+            case_transition(actor=actor, case_id=case.pk, action=closing_action(), reason=reason)
     except ApplicationError as exc:
         note = _("Still open: %(why)s Close it with the reason once the workflow allows it.")
         return False, (note % {"why": " ".join([exc.message, *exc.reasons])})[:255]
     return True, ""
+
+
+def _ask_to_close(case, movement: SecondaryMovement) -> None:
+    """The office of the country of return (where the first case is held) is told that the
+    case is still open, so that a colleague who may close cases closes it."""
+    message = _(
+        "Case %(reference)s is still open after its secondary movement (re-registered as "
+        "%(new)s): close it with the reason “secondary movement”."
+    ) % {"reference": case.reference, "new": movement.new_case.reference}
+    OfficeNotice.objects.create(
+        office=case.origin_office,
+        case=case,
+        kind=OfficeNotice.Kind.SECONDARY_MOVEMENT,
+        message=message,
+    )
 
 
 def _notify(case, movement: SecondaryMovement, offices) -> None:
