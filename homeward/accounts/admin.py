@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import LoginFailure, Membership, Office, OfficeClosure, User
 
@@ -25,10 +26,15 @@ class OfficeClosureInline(admin.TabularInline):
 
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "country", "is_host", "is_transit", "is_origin")
+    list_display = ("name", "code", "country", "is_host", "is_transit", "is_origin", "zone")
     list_filter = ("country", "is_host", "is_transit", "is_origin")
     search_fields = ("name", "code")
     inlines = [MembershipInline, OfficeClosureInline]
+
+    @admin.display(description=_("time zone"))
+    def zone(self, obj) -> str:
+        """The zone in force: the office's own, else its country's usual one."""
+        return obj.time_zone_name
 
 
 @admin.register(OfficeClosure)

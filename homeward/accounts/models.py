@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from homeward.core.models import BaseModel
 from homeward.geo.models import Country
 
+from .clock import office_time_zone_name, validate_time_zone
 from .roles import Role
 
 
@@ -54,6 +55,16 @@ class Office(BaseModel):
         blank=True,
         help_text=_("Leave empty for the usual weekend of the office's country."),
     )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "IANA name such as Africa/Niamey; deadlines and “today” are counted in it. "
+            "Leave empty for the usual time zone of the office's country."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -62,6 +73,11 @@ class Office(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def time_zone_name(self) -> str:
+        """The zone the office's deadlines are counted in (its own, else its country's)."""
+        return office_time_zone_name(self)
 
 
 class OfficeClosure(BaseModel):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from homeward.core.working_days import Calendar, closed_dates, weekend_pattern
 
 from .access import access_for
+from .clock import office_day, office_today, office_zone  # noqa: F401  (office-local time)
 from .models import Office, OfficeClosure, User
 from .roles import CASE_WORKER_ROLES
 

@@ -3,7 +3,8 @@
 Every deadline is a ``date``: the task is on time when done on or before that day (by the
 end of the day, in the acting office's local time). Which office's calendar applies is the
 caller's choice and is stated per rule below. Datetimes are accepted and their ``.date()``
-used as is (convert aware datetimes to the office's local time first).
+used as is (convert aware datetimes to the office's local time first, with
+``homeward.accounts.clock.office_day``).
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ def deadline_status(due: date, *, today: date, done_on: date | None = None) -> D
 
     Not done (``done_on`` is None): DUE until the end of ``due``, OVERDUE from the next
     day. Done: DONE if ``done_on <= due``, else LATE. ``today`` is the acting office's
-    current local date (``django.utils.timezone.localdate()``); it is ignored once done.
+    current local date (``homeward.accounts.clock.office_today(office)``, not the server's
+    ``timezone.localdate()``); it is ignored once done.
     """
     due = _as_date(due)
     if done_on is not None:

@@ -6,9 +6,9 @@ arrivals (phases 2–4) are kept apart below them.
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from homeward.accounts.clock import office_day
 from homeward.accounts.models import Office
 from homeward.cases.models import Case
 from homeward.core.deadlines import departure_confirmation_due
@@ -232,10 +232,11 @@ class Movement(BaseModel):
 
     @property
     def departure_confirmed_late(self) -> bool:
-        """R-TRV-10: confirmed after the second day following departure."""
+        """R-TRV-10: confirmed after the second day following departure (days of the host
+        office's time zone)."""
         if not (self.departed_on and self.departure_confirmed_at):
             return False
-        confirmed = timezone.localtime(self.departure_confirmed_at).date()
+        confirmed = office_day(self.host_office, self.departure_confirmed_at)
         return confirmed > departure_confirmation_due(self.departed_on)
 
 

@@ -5,11 +5,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from homeward.accounts.access import access_for
+from homeward.accounts.clock import office_day, office_today
 from homeward.accounts.roles import FieldGroup, Perm
 from homeward.accounts.selectors import calendars_for
 from homeward.audit.models import AuditAction
@@ -41,7 +41,12 @@ from .models import (
     TravelDocumentRequest,
     TravelDocumentStatus,
 )
-from .services import TRAVEL_DOCUMENT_KINDS, UMC_ESCORT_AGE, large_scale_requirements
+from .services import (
+    TRAVEL_DOCUMENT_KINDS,
+    UMC_ESCORT_AGE,
+    departure_day,
+    large_scale_requirements,
+)
 
 
 def _viewable_offices(actor) -> frozenset:
@@ -118,7 +123,7 @@ def movement_board(actor, *, movement_id) -> Board:
     """Every active booking of a movement with its readiness (R-TRV-1, R-TRV-2, R-TRV-6,
     R-SUS-1), in a fixed number of queries whatever the number of bookings."""
     movement = movement_get_for(actor, movement_id=movement_id)
-    day = timezone.localtime(movement.departs_at).date()
+    day = departure_day(movement)
     bookings = list(
         movement.bookings.filter(status__in=ACTIVE_BOOKING)
         .select_related(
@@ -209,8 +214,8 @@ class InboxRow:
 
 
 def abn_inbox_for(actor, *, today: datetime.date | None = None) -> list[InboxRow]:
-    """ABNs sent to the origin offices where the actor works, open ones first (R-TRV-4)."""
-    today = today or timezone.localdate()
+    """ABNs sent to the origin offices where the actor works, open ones first (R-TRV-4).
+    Deadlines are read on each origin office's own day unless `today` is given."""
     offices = _viewable_offices(actor)
     abns = (
         AdvanceBookingNotification.objects.filter(origin_office__in=offices)
@@ -220,8 +225,10 @@ def abn_inbox_for(actor, *, today: datetime.date | None = None) -> list[InboxRow
     rows = []
     for abn in abns:
         # A query is an answer in time too: the host office must then send an updated ABN.
-        done = timezone.localtime(abn.responded_at).date() if abn.responded_at else None
-        rows.append(InboxRow(abn, deadline_status(abn.confirmation_due, today=today, done_on=done)))
+        office = abn.origin_office
+        done = office_day(office, abn.responded_at) if abn.responded_at else None
+        day = today or office_today(office)
+        rows.append(InboxRow(abn, deadline_status(abn.confirmation_due, today=day, done_on=done)))
     rows.sort(key=lambda r: (not r.status.is_open, r.abn.confirmation_due))
     return rows
 
@@ -305,8 +312,18 @@ class WorkItem:
 
 def worklist_for(actor, *, today: datetime.date | None = None) -> list[WorkItem]:
     """Open deadlines of the actor's offices: ABNs to send (R-TRV-3) and departures to
-    confirm (R-TRV-10) at host offices, ABNs to answer (R-TRV-4) at origin offices."""
-    today = today or timezone.localdate()
+    confirm (R-TRV-10) at host offices, ABNs to answer (R-TRV-4) at origin offices.
+    Each item's status is read on the day of the office that must act (its own time zone)
+    unless `today` is given."""
+    todays = {}
+
+    def today_at(office) -> datetime.date:
+        if today is not None:
+            return today
+        if office.pk not in todays:
+            todays[office.pk] = office_today(office)
+        return todays[office.pk]
+
     access = access_for(actor)
     book_offices = access.offices_with(Perm.TRAVEL_BOOK)
     depart_offices = access.offices_with(Perm.TRAVEL_DEPART)
@@ -330,7 +347,8 @@ def worklist_for(actor, *, today: datetime.date | None = None) -> list[WorkItem]
     ).order_by("sent_at"):
         latest[abn.movement_id] = abn
     for movement in movements:
-        day = timezone.localtime(movement.departs_at).date()
+        day = departure_day(movement)
+        host_today = today_at(movement.host_office)
         last = latest.get(movement.pk)
         if movement.host_office_id in book_offices and last and last.status == AbnStatus.QUERIED:
             due = abn_latest_send_date(day, calendars[movement.host_office_id])
@@ -339,7 +357,7 @@ def worklist_for(actor, *, today: datetime.date | None = None) -> list[WorkItem]
                     "answer_query",
                     _("Answer the origin office's query and send an updated ABN"),
                     due,
-                    deadline_status(due, today=today),
+                    deadline_status(due, today=host_today),
                     movement,
                 )
             )
@@ -347,13 +365,17 @@ def worklist_for(actor, *, today: datetime.date | None = None) -> list[WorkItem]
             due = abn_latest_send_date(day, calendars[movement.host_office_id])
             items.append(
                 WorkItem(
-                    "send_abn", _("Send the ABN"), due, deadline_status(due, today=today), movement
+                    "send_abn",
+                    _("Send the ABN"),
+                    due,
+                    deadline_status(due, today=host_today),
+                    movement,
                 )
             )
         if (
             movement.host_office_id in depart_offices
             and movement.status == MovementStatus.BOOKED
-            and day <= today
+            and day <= host_today
         ):
             due = departure_confirmation_due(day)
             items.append(
@@ -361,20 +383,20 @@ def worklist_for(actor, *, today: datetime.date | None = None) -> list[WorkItem]
                     "confirm_departure",
                     _("Confirm the departure"),
                     due,
-                    deadline_status(due, today=today),
+                    deadline_status(due, today=host_today),
                     movement,
                 )
             )
     abns = AdvanceBookingNotification.objects.filter(
         origin_office__in=answer_offices, status=AbnStatus.SENT
-    ).select_related("movement__host_office", "movement__origin_office")
+    ).select_related("movement__host_office", "movement__origin_office", "origin_office")
     for abn in abns:
         items.append(
             WorkItem(
                 "answer_abn",
                 _("Confirm reception (ABN)"),
                 abn.confirmation_due,
-                deadline_status(abn.confirmation_due, today=today),
+                deadline_status(abn.confirmation_due, today=today_at(abn.origin_office)),
                 abn.movement,
                 abn,
             )
@@ -384,15 +406,15 @@ def worklist_for(actor, *, today: datetime.date | None = None) -> list[WorkItem]
     requests = TransitAssistanceRequest.objects.filter(
         transit_office__in=transit_offices,
         movement__status__in=[MovementStatus.PLANNED, MovementStatus.BOOKED],
-    ).select_related("movement__host_office", "movement__origin_office")
+    ).select_related("movement__host_office", "movement__origin_office", "transit_office")
     for request in requests:
-        day = timezone.localtime(request.movement.departs_at).date()
+        day = departure_day(request.movement)
         items.append(
             WorkItem(
                 "transit_assistance",
                 _("Assist %(n)s returnees in transit") % {"n": request.migrants},
                 day,
-                deadline_status(day, today=today),
+                deadline_status(day, today=today_at(request.transit_office)),
                 request.movement,
             )
         )

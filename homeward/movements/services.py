@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from homeward.accounts.access import access_for
+from homeward.accounts.clock import office_day, office_localtime, office_today
 from homeward.accounts.models import Office
 from homeward.accounts.roles import FieldGroup, Perm
 from homeward.accounts.selectors import calendar_for
@@ -397,9 +398,11 @@ def suspension_create(
     flagged = 0
     bookings = Booking.objects.filter(
         status__in=ACTIVE_BOOKING, case__origin_office__country_id=country_id
-    ).select_related("case__origin_office", "case__intended_return_area__parent", "movement")
+    ).select_related(
+        "case__origin_office", "case__intended_return_area__parent", "movement__host_office"
+    )
     for booking in bookings:
-        day = timezone.localtime(booking.movement.departs_at).date()
+        day = departure_day(booking.movement)
         if suspension_for(booking.case, day) == suspension:
             booking.review_required = True
             booking.review_reason = _suspension_reason(suspension)[:255]
@@ -436,7 +439,7 @@ def needs_operational_escort_as_child(case: Case, day: datetime.date) -> bool:
 
 def escort_problems(case: Case, booking, movement: Movement, migrants: int) -> list:
     """R-TRV-6: the escorts this case needs and the booking does not record."""
-    day = timezone.localtime(movement.departs_at).date()
+    day = departure_day(movement)
     medical = booking.medical_escort if booking else False
     operational = booking.operational_escort if booking else False
     reasons = []
@@ -458,7 +461,7 @@ def escort_problems(case: Case, booking, movement: Movement, migrants: int) -> l
 
 
 def _booking_problems(case: Case, booking, movement: Movement, migrants: int) -> list:
-    day = timezone.localtime(movement.departs_at).date()
+    day = departure_day(movement)
     reasons = list(travel_document_problems(case, day))
     suspension = suspension_for(case, day)
     if suspension:
@@ -536,7 +539,7 @@ def booking_create(
 def _booking_for(actor, booking_id, perm: Perm) -> Booking:
     booking = (
         Booking.objects.select_for_update(of=("self",))
-        .select_related("movement", "case__person", "case__origin_office")
+        .select_related("movement__host_office", "case__person", "case__origin_office")
         .filter(pk=parse_uuid(booking_id, _("Booking not found.")))
         .first()
     )
@@ -589,8 +592,9 @@ def booking_record_informed(*, actor, booking_id, informed_on: datetime.date) ->
     """R-TRV-7: the migrant was told the travel details and luggage allowance."""
     booking = _booking_for(actor, booking_id, Perm.TRAVEL_BOOK)
     _active(booking)
-    booked_on = timezone.localtime(booking.created_at).date()
-    if informed_on < booked_on or informed_on > timezone.localdate():
+    host = booking.movement.host_office
+    booked_on = office_day(host, booking.created_at)
+    if informed_on < booked_on or informed_on > office_today(host):
         raise _invalid("informed_on", _("The date must lie between the booking and today."))
     booking.informed_on = informed_on
     booking.version += 1
@@ -728,8 +732,9 @@ PROTECTED_CATEGORIES = {
 }
 
 
-def _local_day(moment: datetime.datetime) -> datetime.date:
-    return timezone.localtime(moment).date()
+def departure_day(movement: Movement) -> datetime.date:
+    """The day a movement leaves, in its host office's time zone (where it departs)."""
+    return office_day(movement.host_office, movement.departs_at)
 
 
 def abn_content(movement: Movement, bookings: list) -> tuple[dict, dict]:
@@ -741,7 +746,7 @@ def abn_content(movement: Movement, bookings: list) -> tuple[dict, dict]:
         for h in HealthAssessment.objects.filter(case__in=[b.case_id for b in bookings])
     }
     returnees, protection = [], {}
-    day = _local_day(movement.departs_at)
+    day = departure_day(movement)
     for booking in bookings:
         case = booking.case
         flags = list(case.flags.all())
@@ -797,7 +802,7 @@ def abn_content(movement: Movement, bookings: list) -> tuple[dict, dict]:
         "migrants": len(bookings),
         "means": movement.means,
         "means_label": str(movement.get_means_display()),
-        "departs_at": timezone.localtime(movement.departs_at).isoformat(),
+        "departs_at": office_localtime(movement.host_office, movement.departs_at).isoformat(),
         "departure_place": movement.departure_place,
         "arrival_place": movement.arrival_place,
         "carrier_reference": movement.carrier_reference,
@@ -807,7 +812,7 @@ def abn_content(movement: Movement, bookings: list) -> tuple[dict, dict]:
             {
                 "from_place": leg.from_place,
                 "to_place": leg.to_place,
-                "departs_at": timezone.localtime(leg.departs_at).isoformat()
+                "departs_at": office_localtime(movement.host_office, leg.departs_at).isoformat()
                 if leg.departs_at
                 else "",
                 "carrier_reference": leg.carrier_reference,
@@ -857,7 +862,7 @@ def _request_transit_assistance(movement: Movement, migrants: int) -> list:
                 leg.transit_office,
                 _("Transit assistance requested"),
                 _("%(n)s returnees transit at %(place)s on %(day)s.")
-                % {"n": migrants, "place": leg.to_place, "day": _local_day(movement.departs_at)},
+                % {"n": migrants, "place": leg.to_place, "day": departure_day(movement)},
             )
     return created
 
@@ -885,10 +890,11 @@ def abn_send(*, actor, movement_id) -> AdvanceBookingNotification:
         raise _invalid("movement", _("Book at least one returnee before sending the ABN."))
     content, protection = abn_content(movement, bookings)
     now = timezone.now()
-    today = timezone.localdate(now)
-    send_due = abn_latest_send_date(
-        _local_day(movement.departs_at), calendar_for(movement.host_office)
-    )
+    # Each office's deadline is counted on its own day: sent on the host office's day,
+    # received (R-TRV-4) on the origin office's.
+    today = office_today(movement.host_office, now)
+    received_on = office_today(movement.origin_office, now)
+    send_due = abn_latest_send_date(departure_day(movement), calendar_for(movement.host_office))
     abn = AdvanceBookingNotification(
         movement=movement,
         origin_office=movement.origin_office,
@@ -896,7 +902,7 @@ def abn_send(*, actor, movement_id) -> AdvanceBookingNotification:
         sent_by=actor,
         send_due=send_due,
         sent_late=today > send_due,
-        confirmation_due=coo_confirmation_due(today, calendar_for(movement.origin_office)),
+        confirmation_due=coo_confirmation_due(received_on, calendar_for(movement.origin_office)),
         case_ids=[b["case_id"] for b in content["returnees"]],
         content=content,
         protection=protection,
@@ -915,7 +921,7 @@ def abn_send(*, actor, movement_id) -> AdvanceBookingNotification:
     _notify(
         movement.origin_office,
         _("Advance Booking Notification: %(n)s returnees on %(day)s")
-        % {"n": len(bookings), "day": _local_day(movement.departs_at)},
+        % {"n": len(bookings), "day": departure_day(movement)},
         _(
             "%(office)s sent an Advance Booking Notification for %(n)s returnees (%(means)s, "
             "%(from)s → %(to)s). Please confirm reception by %(due)s in Homeward."
@@ -960,7 +966,7 @@ def abn_respond(
     now = timezone.now()
     abn.status = AbnStatus.CONFIRMED if confirm else AbnStatus.QUERIED
     if abn.responded_at is None:
-        abn.responded_late = timezone.localdate(now) > abn.confirmation_due
+        abn.responded_late = office_today(abn.origin_office, now) > abn.confirmation_due
     abn.responded_at = now
     abn.responded_by = actor
     abn.message = message
@@ -1014,7 +1020,8 @@ def final_discussion_record(
     ):
         if not done:
             errors[field] = [message]
-    if held_on > timezone.localdate() or held_on > _local_day(booking.movement.departs_at):
+    host = booking.movement.host_office
+    if held_on > office_today(host) or held_on > departure_day(booking.movement):
         errors["held_on"] = [_("The discussion is held before departure, not in the future.")]
     if errors:
         raise ValidationFailed(FIX_ERRORS, field_errors=errors)
@@ -1051,7 +1058,8 @@ def movement_confirm_departure(*, actor, movement_id, departed_on: datetime.date
     movement = _movement_for(actor, movement_id, Perm.TRAVEL_DEPART)
     if movement.status != MovementStatus.BOOKED:
         raise _invalid("movement", _("Only a booked movement can depart."))
-    if departed_on > timezone.localdate() or departed_on < _local_day(movement.departs_at):
+    today = office_today(movement.host_office)
+    if departed_on > today or departed_on < departure_day(movement):
         raise _invalid(
             "departed_on", _("The departure day lies between the planned departure and today.")
         )
@@ -1085,7 +1093,7 @@ def movement_confirm_departure(*, actor, movement_id, departed_on: datetime.date
         {
             "departed_on": departed_on.isoformat(),
             "migrants": travelled,
-            "late": timezone.localdate() > due,
+            "late": today > due,
         },
         offices=_movement_offices(movement),
     )
@@ -1145,7 +1153,7 @@ def booking_mark_reviewed(*, actor, booking_id) -> Booking:
     covers its departure (otherwise it must be cancelled)."""
     booking = _booking_for(actor, booking_id, Perm.TRAVEL_BOOK)
     _active(booking)
-    suspension = suspension_for(booking.case, _local_day(booking.movement.departs_at))
+    suspension = suspension_for(booking.case, departure_day(booking.movement))
     if suspension is not None:
         raise TransitionBlocked(
             _("The booking cannot be kept."), reasons=[_suspension_reason(suspension)]

@@ -1,6 +1,7 @@
 """Set-ups for the travel tests: cases ready to book, movements, a confirmed ABN."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -8,7 +9,8 @@ from homeward.cases.models import Phase
 from homeward.movements import services
 from homeward.people.models import IdentityDocument
 
-TODAY = timezone.localdate()
+#: Today at the host office of these set-ups (Niamey, UTC+1): the day its staff act on.
+TODAY = timezone.localdate(timezone=ZoneInfo("Africa/Niamey"))
 
 
 def departure(days: int = 14, hour: int = 10) -> datetime.datetime:

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from homeward.accounts.access import access_for
+from homeward.accounts.clock import office_today
 from homeward.accounts.roles import Perm
 from homeward.cases.selectors import case_get_for
 from homeward.core.errors import ApplicationError, NotFound
@@ -88,7 +89,10 @@ def movement_board(request, movement_id):
     perms = access_for(request.user).perms_at({movement.host_office_id})
     book_form = _bound(request, "book", forms.BookingForm)
     departure_form = _bound(
-        request, "departure", forms.DepartureForm, initial={"departed_on": timezone.localdate()}
+        request,
+        "departure",
+        forms.DepartureForm,
+        initial={"departed_on": office_today(movement.host_office)},
     )
     cancel_form = _bound(request, "cancel_movement", forms.CancelForm)
     if request.method == "POST":
@@ -180,7 +184,7 @@ def movement_booking(request, booking_id):
     """A booking's steps: escorts (R-TRV-6), ticket (R-TRV-2), migrant told (R-TRV-7),
     final discussion (R-TRV-8), cancellation, and the returnee information sheet (R-TRV-9)."""
     booking = _booking_for(request.user, booking_id)
-    today = timezone.localdate()
+    today = office_today(booking.movement.host_office)
     initial = {
         "escorts": {
             "version": booking.version,
@@ -255,8 +259,9 @@ def travel_documents(request, reference):
     """R-TRV-1: a case's travel document requests, a new request and their outcomes."""
     case = case_get_for(request.user, reference=reference, prefetch=False)
     requests_ = list(TravelDocumentRequest.objects.filter(case=case).order_by("-requested_on"))
+    office = case.host_office or case.origin_office
     form = _bound(
-        request, "request", forms.TravelDocumentForm, initial={"requested_on": timezone.localdate()}
+        request, "request", forms.TravelDocumentForm, initial={"requested_on": office_today(office)}
     )
     outcome_forms = {
         r.pk: (
