@@ -187,9 +187,8 @@ def test_movement_of_three_from_booking_to_pocket_money(page, live_server, world
     for case in [child, *adults]:
         page.goto(f"{base}/cases/{case.reference}/arrival/")
         arrival = page.locator("form:has(input[name=step][value=arrival])")
-        # The plan form on the same page has fields of the same ids: select by name.
-        arrival.locator("select[name=place_kind]").select_option("airport")
-        arrival.locator("input[name=place]").fill("Dakar-Blaise Diagne")
+        arrival.get_by_label("Place", exact=True).select_option("airport")
+        arrival.get_by_label("Airport, station or place").fill("Dakar-Blaise Diagne")
         arrival.get_by_label("Onward transport", exact=True).select_option("provided")
         arrival.get_by_label("Overnight accommodation", exact=True).select_option("provided")
         arrival.get_by_role("button", name="Record the arrival").click()
