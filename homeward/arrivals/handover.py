@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from homeward.accounts.roles import FieldGroup
+from homeward.accounts.selectors import office_today
 from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record
 from homeward.cases.models import Case, Phase, VulnerabilityCategory, VulnerabilityFlag
@@ -22,9 +23,9 @@ from .services import locked_case
 
 
 def is_child(case: Case, on: datetime.date | None = None) -> bool:
-    """A minor on the day (from the date of birth or estimated age), or flagged as an
-    unaccompanied or separated child."""
-    age = age_on(case.person, on or timezone.localdate())
+    """A minor on the day (default: today at the origin office; from the date of birth or
+    estimated age), or flagged as an unaccompanied or separated child."""
+    age = age_on(case.person, on or office_today(case.origin_office))
     if age is not None and age < 18:
         return True
     return VulnerabilityFlag.objects.filter(case=case, category=VulnerabilityCategory.UMC).exists()

@@ -5,11 +5,11 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from homeward.accounts.roles import FieldGroup
+from homeward.accounts.selectors import office_today
 from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record
 from homeward.cases.models import Case, Phase
@@ -85,10 +85,10 @@ def _decimal(errors, values, key, *, required: bool) -> Decimal | None:
     return value
 
 
-def _date(errors, values, key) -> datetime.date | None:
+def _date(errors, values, key, today: datetime.date) -> datetime.date | None:
     raw = values.get(key)
     if raw in (None, ""):
-        return timezone.localdate()
+        return today
     if isinstance(raw, datetime.date):
         return raw
     try:
@@ -134,16 +134,19 @@ def _pocket_money_record(actor, case_id, data, upload, written) -> PocketMoneyPa
         )
     before = bool(data.get("received_before_departure"))
     errors: dict[str, list] = {}
-    paid_on = _date(errors, data, "paid_on")
+    # The day at the paying (origin) office, not the server's: at 23:30 UTC an office at
+    # UTC+1 already pays on the next day.
+    today = office_today(case.origin_office)
+    paid_on = _date(errors, data, "paid_on", today)
     payment = PocketMoneyPayment(
         case=case,
         office=case.origin_office,
         paid_by=actor,
-        paid_on=paid_on or timezone.localdate(),
+        paid_on=paid_on or today,
         received_before_departure=before,
         note=str(data.get("note") or "").strip(),
     )
-    if paid_on and paid_on > timezone.localdate():
+    if paid_on and paid_on > today:
         errors.setdefault("paid_on", []).append(_("The date cannot be in the future."))
     if before:
         if upload is not None:

@@ -5,11 +5,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from homeward.accounts.selectors import case_workers_of
+from homeward.accounts.selectors import case_workers_of, office_today
 from homeward.arrivals.handover import is_child, umc_handover_record
 from homeward.arrivals.ledger_export import pocket_money_ledger_xlsx
 from homeward.arrivals.policies import (
@@ -94,8 +93,9 @@ def pocket_money_view(request, reference: str):
     if not (may_pay or can_read_amounts(request.user, case)):
         raise Http404(_("Case not found."))
     payment = pocket_money_for_case(case)
-    rate = rate_for(case, payment.paid_on if payment else timezone.localdate())
-    initial = {"paid_on": timezone.localdate()}
+    today = office_today(case.origin_office)  # the paying office's day (R-ARR-4)
+    rate = rate_for(case, payment.paid_on if payment else today)
+    initial = {"paid_on": today}
     if rate is not None:
         initial |= {"amount_local": rate.amount_local, "currency": rate.currency}
     form = PocketMoneyForm(request.POST or None, request.FILES or None, initial=initial)
