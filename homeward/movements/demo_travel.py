@@ -70,6 +70,14 @@ def book_for_demo(*, officer, confirmer, case: Case, departs_soon: bool = False)
 def depart_for_demo(*, officer, case: Case) -> Case:
     """Confirm today the departure of the movement the case is ticketed on (R-TRV-10)."""
     booking = Booking.objects.get(case=case, status=BookingStatus.TICKETED)
+    services.final_discussion_record(  # R-TRV-8: held before the departure is confirmed
+        actor=officer,
+        booking_id=booking.pk,
+        held_on=timezone.localdate(),
+        travel_details_confirmed=True,
+        reintegration_reviewed=True,
+        contacts_given=True,
+    )
     services.movement_confirm_departure(
         actor=officer, movement_id=booking.movement_id, departed_on=timezone.localdate()
     )
