@@ -74,3 +74,43 @@ def test_r_arr_6_a_child_turns_eighteen_on_the_origin_offices_day(dakar_ahead):
     world.dakar.save()
     case.origin_office.refresh_from_db()
     assert is_child(case)
+
+
+def test_r_arr_5_arrival_page_reads_times_on_the_origin_offices_clock(client, world):
+    """At an origin office at UTC+1, the arrival time typed on its clock now is now, not an
+    hour ahead (which 'cannot be in the future' would refuse); the plan's time is shown on
+    that clock too."""
+    from zoneinfo import ZoneInfo
+
+    from homeward.arrivals.models import ArrivalRecord, ReceptionPlan
+
+    world.dakar.time_zone = "Africa/Lagos"
+    world.dakar.save()
+    case = world.case(phase=Phase.DEPARTED)
+    ReceptionPlan.objects.create(
+        case=case,
+        reasons=["host_request"],
+        place_kind="airport",
+        place="DSS",
+        expected_at=datetime.datetime(2026, 11, 24, 9, 0, tzinfo=datetime.UTC),
+        planned_by=world.user(Role.RECEPTION_OFFICER, "dakar"),
+    )
+    client.force_login(world.user(Role.RECEPTION_OFFICER, "dakar"))
+    url = reverse("web:case_arrival", args=[case.reference])
+    page = client.get(url).content.decode()
+    assert 'name="plan-expected_at" value="2026-11-24 10:00' in page
+    local_now = timezone.localtime(timezone.now(), ZoneInfo("Africa/Lagos"))
+    response = client.post(
+        url,
+        {
+            "step": "arrival",
+            "arrival-arrived_at": local_now.strftime("%Y-%m-%dT%H:%M"),
+            "arrival-place_kind": "airport",
+            "arrival-place": "DSS",
+            "arrival-onward_transport": "not_needed",
+            "arrival-accommodation": "not_needed",
+        },
+    )
+    assert response.status_code == 302
+    arrived_at = ArrivalRecord.objects.get(case=case).arrived_at
+    assert abs(arrived_at - timezone.now()) < datetime.timedelta(minutes=2)

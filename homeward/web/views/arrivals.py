@@ -5,10 +5,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from homeward.accounts.selectors import case_workers_of, office_today
+from homeward.accounts.selectors import case_workers_of, office_today, office_zone
 from homeward.arrivals.handover import is_child, umc_handover_record
 from homeward.arrivals.ledger_export import pocket_money_ledger_xlsx
 from homeward.arrivals.policies import (
@@ -214,8 +215,16 @@ def ledger_xlsx_view(request):
 @maps_errors
 def arrival_case_view(request, reference: str):
     """R-ARR-1, R-ARR-5: the returnee's reception plan and arrival record, with the forms
-    to plan the reception and to record the arrival (which confirms it on the case)."""
+    to plan the reception and to record the arrival (which confirms it on the case).
+
+    Times are entered and shown in the origin office's zone: the reception staff type the
+    wall-clock time of their airport, and "not in the future" compares the same moment."""
     case = case_get_for(request.user, reference=reference, prefetch=False)
+    with timezone.override(office_zone(case.origin_office)):
+        return _arrival_case(request, case)
+
+
+def _arrival_case(request, case):
     may_record = can_record_arrival(request.user, case)
     staff = case_workers_of([case.origin_office_id])
     plan, arrival = reception_plan_of(case), arrival_of(case)
