@@ -496,7 +496,7 @@ def transition_options(actor, case: Case) -> list[TransitionOption]:
     """Every transition from the case's phase with the reasons it is blocked for this actor
     now (empty = can run): guard reasons, or which roles take that step. Steps of others
     are listed so that everyone sees what comes next and who does it."""
-    transitions = workflow.transitions_from(case.phase)
+    transitions = workflow.offered_from(case.phase)
     runnable = [t for t in transitions if can_run_transition(actor, case, t)]
     # Steps of other roles only say who takes them: their requirements are not collected.
     facts = case_facts(case, actor, transitions=runnable)

@@ -68,8 +68,15 @@ def guard_arrival_requirements(facts: CaseFacts) -> list:
 
 
 def guard_departure_requirements(facts: CaseFacts) -> list:
-    """R-TRV-10: a booked case departs with its movement (reasons from the movements app)."""
+    """R-TRV-8, R-TRV-10: a booked case departs with its movement after its final
+    discussion (reasons from the movements app)."""
     return list(facts.requirements.get("confirm_departure", ()))
+
+
+def guard_secondary_movement_requirements(facts: CaseFacts) -> list:
+    """R-ARR-2: a secondary movement is recorded for the case (reasons from the arrivals
+    app)."""
+    return list(facts.requirements.get("close_secondary_movement", ()))
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,9 @@ class Transition:
     unavailable_reason: str = ""
     rule: str = ""
     style: str = field(default="primary")
+    # False for a step that only a service takes as part of a larger record (the case page
+    # does not offer it as a button).
+    offered: bool = True
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -166,6 +176,18 @@ TRANSITIONS: tuple[Transition, ...] = (
         style="secondary",
     ),
     Transition(
+        "close_secondary_movement",
+        _("Close: re-registered after a secondary movement"),
+        frozenset({P.DEPARTED, P.ARRIVED}),
+        P.CLOSED,
+        Perm.ARRIVAL_RECORD,
+        guards=(guard_secondary_movement_requirements,),
+        reason_required=True,
+        rule="R-ARR-2",
+        style="secondary",
+        offered=False,
+    ),
+    Transition(
         "withdraw",
         _("Withdraw (migrant's decision)"),
         PRE_DEPARTURE_PHASES,
@@ -225,7 +247,7 @@ BY_NAME = {t.name: t for t in TRANSITIONS}
 # Transitions with a guard that reads requirements contributed by other apps
 # (requirements.py): only cases that can take one of them pay for collecting them.
 REQUIREMENT_TRANSITIONS = frozenset(
-    {"register", "book_travel", "confirm_departure", "confirm_arrival"}
+    {"register", "book_travel", "confirm_departure", "confirm_arrival", "close_secondary_movement"}
 )
 
 
@@ -247,3 +269,8 @@ def initial_phase(scheme: str) -> str:
 
 def transitions_from(phase: str) -> list[Transition]:
     return [t for t in TRANSITIONS if phase in t.sources]
+
+
+def offered_from(phase: str) -> list[Transition]:
+    """The transitions a case page offers in this phase (not those only services take)."""
+    return [t for t in transitions_from(phase) if t.offered]

@@ -43,7 +43,8 @@ def render_workflow_markdown() -> str:
         for t in TRANSITIONS:
             sources = ", ".join(f"`{s}`" for s in sorted(t.sources))
             lines.append(
-                f"| `{t.name}` ({t.label}) | {sources} | `{t.target}` | `{t.permission}` "
+                f"| `{t.name}` ({t.label}{'' if t.offered else '; taken by its service only'}) "
+                f"| {sources} | `{t.target}` | `{t.permission}` "
                 f"({_roles_with(t)}) | {'yes' if t.reason_required else 'no'} | "
                 f"{_guards(t) or '—'} | {t.rule or '—'} |"
             )

@@ -29,7 +29,7 @@ ALLOWED_ACTIONS = {
         "refer_asylum",
     },
     Role.MOVEMENT_OFFICER: {"start_pre_departure", "book_travel", "confirm_departure", "withdraw"},
-    Role.RECEPTION_OFFICER: {"confirm_arrival"},
+    Role.RECEPTION_OFFICER: {"confirm_arrival", "close_secondary_movement"},
     Role.CASE_MANAGER: {"start_reintegration", "start_monitoring", "close", "mark_not_eligible"},
     Role.AVM_FOCAL_POINT: {"decline_unsafe"},
     Role.MEDICAL_OFFICER: set(),

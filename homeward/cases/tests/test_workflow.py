@@ -22,8 +22,10 @@ EXPECTED_ALLOWED = {
     Phase.REGISTERED: {"start_pre_departure", "withdraw", "mark_not_eligible", "decline_unsafe"},
     Phase.PRE_DEPARTURE: {"book_travel", "withdraw", "decline_unsafe"},
     Phase.TRAVEL_BOOKED: {"confirm_departure", "withdraw"},
-    Phase.DEPARTED: {"confirm_arrival"},
-    Phase.ARRIVED: {"start_reintegration", "close"},
+    # R-ARR-2: a migrant not from the country of return is re-registered at the actual origin
+    # office and the first case closed (by the secondary-movement service).
+    Phase.DEPARTED: {"confirm_arrival", "close_secondary_movement"},
+    Phase.ARRIVED: {"start_reintegration", "close", "close_secondary_movement"},
     Phase.REINTEGRATION: {"start_monitoring", "close"},
     Phase.MONITORING: {"close"},
     Phase.CLOSED: set(),
@@ -115,3 +117,16 @@ def test_generated_workflow_doc_is_current():
     assert doc.read_text(encoding="utf-8") == render_workflow_markdown(), (
         "docs/workflow.md is stale: run manage.py workflow_doc"
     )
+
+
+def test_r_arr_2_secondary_closure_is_taken_by_its_service_not_offered_on_the_case_page():
+    closure = workflow.BY_NAME["close_secondary_movement"]
+    assert closure.reason_required and not closure.offered
+    assert closure not in workflow.offered_from(Phase.ARRIVED)
+    assert closure in workflow.transitions_from(Phase.ARRIVED)
+    unmet = workflow.CaseFacts(
+        phase=Phase.ARRIVED,
+        scheme=ReturnScheme.AVRR,
+        requirements={"close_secondary_movement": ("record the secondary movement",)},
+    )
+    assert workflow.blocking_reasons(closure, unmet) == ["record the secondary movement"]
