@@ -5,16 +5,14 @@ and the actual origin office are told at once (an in-app notice, and an e-mail o
 transaction commits), and the migrant is re-registered at the actual origin office: a new
 case for the same person, linked to the first.
 
-The first case ends in the same transaction, through `case_transition` with the reason
-naming the new case. The workflow table (cases/workflow.py) has, today, only `close` for
-that: from `arrived`, with the closing permission (`case.close`) that reception officers do
-not hold. The transition R-ARR-2 needs is `close_secondary_movement` (from `departed` or
-`arrived` to `closed`, with the reception permission `arrival.record`, a reason, and a guard
-reading the requirement below: a secondary movement is recorded for the case). This module
-uses it as soon as the table has it; until then it uses `close` when the actor may, and
-otherwise leaves the first case open, says why on the movement and tells the office of the
-country of return (a notice) that the case is still to be closed. Permissions are never
-bypassed: the phase changes only through `case_transition`, for the acting user.
+The first case ends in the same transaction, through `case_transition` for the acting user,
+with the reason naming the new case: the workflow's R-ARR-2 closure
+`close_secondary_movement` (from `departed` or `arrived` to `closed`, with the reception
+permission `arrival.record`, guarded by the requirement below: a secondary movement is
+recorded for the case). Where the table lacks that transition, the ordinary `close` is
+tried, which needs the closing permission (`case.close`); refused, the first case stays
+open, the movement says why and the office of the country of return is told (a notice)
+that the case is still to be closed. Permissions are never bypassed.
 """
 
 import logging

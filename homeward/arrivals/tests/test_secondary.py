@@ -46,12 +46,19 @@ def test_r_arr_2_refuses_the_country_of_return_and_missing_findings(world):
         )
 
 
+@pytest.fixture
+def without_secondary_close(monkeypatch):
+    """A workflow table without the R-ARR-2 closure: only `close`, with `case.close`."""
+    monkeypatch.delitem(workflow.BY_NAME, SECONDARY_CLOSE, raising=False)
+
+
 def test_r_arr_2_re_registers_notifies_and_asks_to_close_the_first_case_when_refused(
-    dakar_hosts, django_capture_on_commit_callbacks
+    dakar_hosts, without_secondary_close, django_capture_on_commit_callbacks
 ):
-    """A reception officer may not close cases (`close` needs `case.close`, the table has no
-    R-ARR-2 closure yet): the closure is refused, never bypassed; the first case stays open,
-    the movement says why and the office of the country of return is asked to close it."""
+    """Without the R-ARR-2 closure in the table, a reception officer may not close cases
+    (`close` needs `case.close`): the closure is refused, never bypassed; the first case
+    stays open, the movement says why and the office of the country of return is asked to
+    close it."""
     world = dakar_hosts
     case = world.case(phase=Phase.ARRIVED)
     actor = world.user(Role.RECEPTION_OFFICER, "dakar")
@@ -82,7 +89,9 @@ def test_r_arr_2_re_registers_notifies_and_asks_to_close_the_first_case_when_ref
         secondary_movement_record(actor=actor, case_id=case.pk, actual_country="GN", findings="x")
 
 
-def test_r_arr_2_closes_the_first_case_in_the_same_transaction_when_the_actor_may(dakar_hosts):
+def test_r_arr_2_closes_the_first_case_in_the_same_transaction_when_the_actor_may(
+    dakar_hosts, without_secondary_close
+):
     world = dakar_hosts
     case = world.case(phase=Phase.ARRIVED)
     actor = world.user(Role.RECEPTION_OFFICER, "dakar")
@@ -134,8 +143,10 @@ def test_r_arr_2_refused_after_arrival_phases(dakar_hosts):
 
 @pytest.fixture
 def secondary_close_in_table(monkeypatch):
-    """The workflow transition R-ARR-2 asks for (not yet in cases/workflow.py): departed or
-    arrived to closed, with the reception permission and the arrivals requirement."""
+    """The workflow transition of R-ARR-2: departed or arrived to closed, with the reception
+    permission and the arrivals requirement (as the table has it, or added here)."""
+    if SECONDARY_CLOSE in workflow.BY_NAME:
+        return workflow.BY_NAME[SECONDARY_CLOSE]
     transition = workflow.Transition(
         SECONDARY_CLOSE,
         "Close: secondary movement",
@@ -155,10 +166,13 @@ def secondary_close_in_table(monkeypatch):
     return transition
 
 
-def test_r_arr_2_reception_officer_closes_the_first_case_once_the_table_has_the_transition(
+def test_r_arr_2_reception_officer_closes_the_first_case_in_the_same_transaction(
     dakar_hosts, secondary_close_in_table
 ):
+    """The reception officer who records the secondary movement closes the first case with
+    it, through the workflow's R-ARR-2 closure, whether it had departed or arrived."""
     world = dakar_hosts
+    assert secondary_close_in_table.permission == Perm.ARRIVAL_RECORD
     actor = world.user(Role.RECEPTION_OFFICER, "dakar")
     for phase in (Phase.DEPARTED, Phase.ARRIVED):
         case = world.case(phase=phase)
@@ -167,9 +181,12 @@ def test_r_arr_2_reception_officer_closes_the_first_case_once_the_table_has_the_
         )
         case.refresh_from_db()
         assert movement.old_case_closed and case.phase == Phase.CLOSED
+        assert not movement.closure_note
         event = CaseEvent.objects.get(case=case, action=SECONDARY_CLOSE)
-        assert event.from_phase == phase and movement.new_case.reference in event.reason
-        assert not OfficeNotice.objects.filter(case=case, office=world.dakar).exists()
+        assert event.from_phase == phase and event.actor == actor
+        assert movement.new_case.reference in event.reason
+        notified = OfficeNotice.objects.filter(case=case).values_list("office__code", flat=True)
+        assert set(notified) == {"NIA", "CKY"}  # nothing left for the office to close
 
 
 def test_r_arr_2_the_table_transition_is_refused_without_a_recorded_secondary_movement(
