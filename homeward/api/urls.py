@@ -225,6 +225,16 @@ v1 += [  # phases 2–3: travel (movements app)
     path("abns/<str:abn_id>/answer/", travel.AbnAnswerApi.as_view(), name="abn-answer"),
     path("suspensions/", travel.SuspensionCreateApi.as_view(), name="suspensions"),
     path(
+        "suspensions/<str:suspension_id>/lift/",
+        travel.SuspensionLiftApi.as_view(),
+        name="suspension-lift",
+    ),
+    path(
+        "bookings/<str:booking_id>/rebook/",
+        travel.BookingRebookApi.as_view(),
+        name="booking-rebook",
+    ),
+    path(
         "movements/<str:movement_id>/cancel/",
         travel.MovementCancelApi.as_view(),
         name="movement-cancel",

@@ -179,6 +179,9 @@ class BoardRowSerializer(serializers.Serializer):
     suspended = serializers.CharField()
     abn = serializers.CharField()
     final_discussion = serializers.BooleanField()
+    rebooked_from_movement_id = serializers.UUIDField(
+        source="booking.rebooked_from.movement_id", allow_null=True, default=None
+    )
     ready = serializers.BooleanField()
 
     class Meta:
@@ -189,6 +192,10 @@ class BoardSerializer(serializers.Serializer):
     movement = MovementSerializer()
     migrants = serializers.IntegerField()
     large_scale = serializers.ListField(child=serializers.CharField())
+    departure_blockers = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Cases holding the departure back, by reference (R-TRV-8, R-TRV-2).",
+    )
     rows = BoardRowSerializer(many=True)
 
     class Meta:
@@ -217,6 +224,8 @@ class BookingSerializer(serializers.Serializer):
     ticket_number = serializers.CharField()
     ticket_issued_on = serializers.DateField(allow_null=True)
     informed_on = serializers.DateField(allow_null=True)
+    cancellation_reason = serializers.CharField()
+    rebooked_from_id = serializers.UUIDField(allow_null=True)
 
     class Meta:
         ref_name = "Booking"
@@ -314,6 +323,35 @@ class BookingInformedApi(APIView):
             actor=request.user, booking_id=booking_id, **data
         )
         return Response(BookingSerializer(booking).data)
+
+
+class BookingRebookApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        version = serializers.IntegerField()
+        movement_id = serializers.UUIDField()
+        reason = serializers.CharField(max_length=255)
+
+        class Meta:
+            ref_name = "BookingRebookInput"
+
+    @extend_schema(
+        operation_id="bookings_rebook",
+        summary="Rebook a booked or ticketed case onto another movement before departure",
+        description=(
+            "One step: the booking is cancelled with the reason and a new booking is made on "
+            "the target movement, whose rules apply again (R-SUS-1, R-TRV-1, R-TRV-5, "
+            "R-TRV-6). The new booking has no ticket until the origin office confirms an ABN "
+            "of the new movement listing the case (R-TRV-2); the migrant is told the new "
+            "details again (R-TRV-7) and the final discussion is held again (R-TRV-8). "
+            "Returns the new booking; 409 on a stale version or a rule."
+        ),
+        request=InputSerializer,
+        responses={201: BookingSerializer, **WRITE},
+    )
+    def post(self, request, booking_id):
+        data = _valid(self.InputSerializer, request.data)
+        booking = services.booking_rebook(actor=request.user, booking_id=booking_id, **data)
+        return Response(BookingSerializer(booking).data, status=201)
 
 
 # ---- ABN (R-TRV-3, R-TRV-4) ----------------------------------------------------------------
@@ -432,6 +470,21 @@ class DepartureApi(APIView):
         return Response(MovementSerializer(movement).data)
 
 
+class SuspensionSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    version = serializers.IntegerField()
+    country = serializers.CharField(source="country_id")
+    admin_area_id = serializers.IntegerField(allow_null=True)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(allow_null=True)
+    reason = serializers.CharField()
+    lifted_on = serializers.DateField(allow_null=True)
+    lift_reason = serializers.CharField()
+
+    class Meta:
+        ref_name = "Suspension"
+
+
 class SuspensionCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         country = serializers.CharField(max_length=2)
@@ -443,16 +496,15 @@ class SuspensionCreateApi(APIView):
         class Meta:
             ref_name = "SuspensionInput"
 
-    class OutputSerializer(serializers.Serializer):
-        id = serializers.UUIDField()
-        country = serializers.CharField(source="country_id")
-        admin_area_id = serializers.IntegerField(allow_null=True)
-        starts_on = serializers.DateField()
-        ends_on = serializers.DateField(allow_null=True)
-        reason = serializers.CharField()
+    OutputSerializer = SuspensionSerializer
 
-        class Meta:
-            ref_name = "Suspension"
+    @extend_schema(
+        operation_id="suspensions_list",
+        summary="Suspensions of returns, the latest first (R-SUS-1)",
+        responses={200: SuspensionSerializer(many=True)},
+    )
+    def get(self, request):
+        return Response(SuspensionSerializer(selectors.suspension_list(), many=True).data)
 
     @extend_schema(
         operation_id="suspensions_create",
@@ -540,3 +592,30 @@ class MovementCancelApi(APIView):
         data = _valid(self.InputSerializer, request.data)
         movement = services.movement_cancel(actor=request.user, movement_id=movement_id, **data)
         return Response(MovementSerializer(movement).data)
+
+
+class SuspensionLiftApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        version = serializers.IntegerField()
+        lifted_on = serializers.DateField()
+        reason = serializers.CharField()
+
+        class Meta:
+            ref_name = "SuspensionLiftInput"
+
+    @extend_schema(
+        operation_id="suspensions_lift",
+        summary="Lift a suspension: returns accepted again from a day (programme managers)",
+        description=(
+            "R-SUS-1: new bookings departing from `lifted_on` are accepted again; bookings "
+            "the suspension flagged keep their review flag until reviewed one by one."
+        ),
+        request=InputSerializer,
+        responses={200: SuspensionSerializer, **WRITE},
+    )
+    def post(self, request, suspension_id):
+        data = _valid(self.InputSerializer, request.data)
+        suspension = services.suspension_lift(
+            actor=request.user, suspension_id=suspension_id, **data
+        )
+        return Response(SuspensionSerializer(suspension).data)

@@ -305,6 +305,16 @@ class Booking(BaseModel):
     # R-SUS-1: set when returns to the destination are suspended after booking.
     review_required = models.BooleanField(_("to review"), default=False)
     review_reason = models.CharField(_("why to review"), max_length=255, blank=True)
+    cancellation_reason = models.CharField(_("why cancelled"), max_length=255, blank=True)
+    # A booking made by rebooking the case from another movement (missed flight, new date).
+    rebooked_from = models.OneToOneField(
+        "self",
+        verbose_name=_("rebooked from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rebooked_to",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -347,6 +357,14 @@ class Suspension(BaseModel):
     ends_on = models.DateField(_("until"), null=True, blank=True)
     reason = models.TextField(_("reason"))
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Lifted by a programme manager: returns are accepted again from `lifted_on` (the
+    # suspension's `ends_on` becomes the day before).
+    lifted_on = models.DateField(_("returns accepted again from"), null=True, blank=True)
+    lift_reason = models.TextField(_("why lifted"), blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_on"]
@@ -354,6 +372,10 @@ class Suspension(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.admin_area or self.country_id} {self.starts_on}"
+
+    @property
+    def is_lifted(self) -> bool:
+        return self.lifted_on is not None
 
     def active_on(self, day) -> bool:
         return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,7 +15,7 @@ from homeward.accounts.roles import FieldGroup, Perm
 from homeward.accounts.selectors import calendars_for
 from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record
-from homeward.cases.models import VulnerabilityCategory
+from homeward.cases.models import Phase, VulnerabilityCategory
 from homeward.cases.policies import readable_groups_for_case
 from homeward.core.deadlines import (
     DeadlineStatus,
@@ -45,6 +46,7 @@ from .services import (
     TRAVEL_DOCUMENT_KINDS,
     UMC_ESCORT_AGE,
     departure_day,
+    departure_reasons,
     large_scale_requirements,
 )
 
@@ -98,12 +100,25 @@ class BoardRow:
 
     @property
     def ready(self) -> bool:
+        """Ready to travel: document, escorts, no suspension, ABN confirmed (R-TRV-2) and
+        the final discussion held (R-TRV-8)."""
         return (
             self.travel_document
             and not self.escort_reasons
             and not self.suspended
             and self.abn == AbnStatus.CONFIRMED
+            and self.final_discussion
         )
+
+    @property
+    def travelling(self) -> bool:
+        """The case is booked to travel (travel booked), not withdrawn after its ticket."""
+        return self.booking.case.phase == Phase.TRAVEL_BOOKED
+
+    @property
+    def needs_ticket_again(self) -> bool:
+        """Rebooked after its ticket: the new booking's ticket is not issued yet."""
+        return self.travelling and self.booking.status == BookingStatus.BOOKED
 
 
 @dataclass
@@ -118,6 +133,12 @@ class Board:
     def migrants(self) -> int:
         return len(self.rows)
 
+    @property
+    def departure_blockers(self) -> list:
+        """R-TRV-8, R-TRV-2: the cases holding the departure back, by reference (the same
+        reasons `movement_confirm_departure` refuses with)."""
+        return departure_reasons([r.booking for r in self.rows])
+
 
 def movement_board(actor, *, movement_id) -> Board:
     """Every active booking of a movement with its readiness (R-TRV-1, R-TRV-2, R-TRV-6,
@@ -130,6 +151,7 @@ def movement_board(actor, *, movement_id) -> Board:
             "case__person",
             "case__intended_return_area__parent__parent",
             "final_discussion",
+            "rebooked_from__movement",
         )
         .prefetch_related("case__flags")
         .order_by("created_at")
@@ -424,3 +446,31 @@ def worklist_for(actor, *, today: datetime.date | None = None) -> list[WorkItem]
 
 def booking_status_label(status: str) -> str:
     return BookingStatus(status).label
+
+
+# --- Rebooking and suspensions ---------------------------------------------------------------
+
+
+def rebook_targets_for(actor, *, booking: Booking):
+    """Movements a booking may be moved to: same host and origin offices, still taking
+    bookings, not yet left, other than its own; soonest first."""
+    if Perm.TRAVEL_BOOK not in access_for(actor).perms_at({booking.movement.host_office_id}):
+        return Movement.objects.none()
+    return (
+        Movement.objects.filter(
+            host_office_id=booking.movement.host_office_id,
+            origin_office_id=booking.movement.origin_office_id,
+            status__in=[MovementStatus.PLANNED, MovementStatus.BOOKED],
+            departs_at__gt=timezone.now(),
+        )
+        .exclude(pk=booking.movement_id)
+        .select_related("host_office")
+        .order_by("departs_at")
+    )
+
+
+def suspension_list(*, limit: int = 50) -> list:
+    """Suspensions of returns, the latest first, with who set and lifted them (R-SUS-1)."""
+    return list(
+        Suspension.objects.select_related("country", "admin_area", "set_by", "lifted_by")[:limit]
+    )

@@ -653,7 +653,10 @@ def booking_issue_ticket(
         gettext_lazy("Ticket issued"),
         {"ticket_number": booking.ticket_number},
     )
-    case_transition(actor=actor, case_id=booking.case_id, action="book_travel")
+    if booking.case.phase != Phase.TRAVEL_BOOKED:
+        case_transition(actor=actor, case_id=booking.case_id, action="book_travel")
+    # else: a case rebooked after its first ticket is travel booked already; its new ticket
+    # passed the same checks on the new movement (R-TRV-1, R-TRV-2, R-TRV-6, R-SUS-1).
     movement = booking.movement
     if movement.status == MovementStatus.PLANNED:
         movement.status = MovementStatus.BOOKED
@@ -677,9 +680,18 @@ def booking_cancel(*, actor, booking_id, reason: str) -> Booking:
                 "departure without it once it is withdrawn."
             ),
         )
+    if booking.case.phase == Phase.TRAVEL_BOOKED:
+        raise _invalid(
+            "reason",
+            _(
+                "The case is travel booked and this is its only booking: rebook it onto "
+                "another movement, or withdraw the case first."
+            ),
+        )
     booking.status = BookingStatus.CANCELLED
+    booking.cancellation_reason = reason.strip()[:255]
     booking.version += 1
-    booking.save(update_fields=["status", "version", "updated_at"])
+    booking.save(update_fields=["status", "cancellation_reason", "version", "updated_at"])
     _audit(
         actor,
         AuditAction.UPDATE,
@@ -711,17 +723,58 @@ def unmet_for_booking(actor, case: Case) -> dict:
 
 
 def departure_problems(case: Case) -> list:
-    """R-TRV-10: a case with a ticket departs with its movement, confirmed on the movement
-    (so that the origin and transit offices are told); cases booked before movements were
-    recorded in the system have no booking and are not held back."""
-    ticketed = (
-        Booking.objects.filter(case=case, status=BookingStatus.TICKETED)
-        .select_related("movement")
+    """R-TRV-10: a booked case departs with its movement, confirmed on the movement (so that
+    the origin and transit offices are told); R-TRV-8: not without its final discussion;
+    R-TRV-2: a case rebooked after its ticket needs the ticket of its new booking. Cases
+    booked before movements were recorded in the system have no booking and are not held
+    back."""
+    booking = (
+        Booking.objects.filter(case=case, status__in=ACTIVE_BOOKING)
+        .select_related("movement", "final_discussion")
         .first()
     )
-    if ticketed is None or ticketed.movement.status == MovementStatus.DEPARTED:
+    if booking is None or booking.movement.status == MovementStatus.DEPARTED:
         return []
-    return [_("Confirm the departure of the whole movement on its board (R-TRV-10).")]
+    reasons = [_("Confirm the departure of the whole movement on its board (R-TRV-10).")]
+    if booking.status == BookingStatus.BOOKED:
+        reasons.append(
+            _("The case was rebooked: the ticket of its new booking is not issued yet (R-TRV-2).")
+        )
+    if not hasattr(booking, "final_discussion"):
+        reasons.append(_("The final discussion before departure is not recorded (R-TRV-8)."))
+    return reasons
+
+
+def departure_blockers(movement: Movement) -> list:
+    """What stops the departure of a movement, one reason per case reference: a travelling
+    case (ticketed, travel booked) without its final discussion (R-TRV-8), a case rebooked
+    onto the movement whose new ticket is not issued yet (R-TRV-2). Cases withdrawn after
+    their ticket do not travel and hold nothing back."""
+    bookings = movement.bookings.filter(
+        status__in=ACTIVE_BOOKING, case__phase=Phase.TRAVEL_BOOKED
+    ).select_related("case", "final_discussion")
+    return departure_reasons(bookings)
+
+
+def departure_reasons(bookings) -> list:
+    """`departure_blockers` of active bookings already read with their case and final
+    discussion (the movement board passes its rows), sorted by case reference."""
+    reasons = []
+    for booking in sorted(bookings, key=lambda b: b.case.reference):
+        if booking.case.phase != Phase.TRAVEL_BOOKED or booking.status not in ACTIVE_BOOKING:
+            continue
+        reference = booking.case.reference
+        if booking.status == BookingStatus.BOOKED:
+            reasons.append(
+                _("%(reference)s: rebooked here, its new ticket is not issued yet (R-TRV-2).")
+                % {"reference": reference}
+            )
+        elif not hasattr(booking, "final_discussion"):
+            reasons.append(
+                _("%(reference)s: the final discussion before departure is not recorded (R-TRV-8).")
+                % {"reference": reference}
+            )
+    return reasons
 
 
 # --- R-TRV-3, R-TRV-4: the Advance Booking Notification ----------------------------------
@@ -1063,6 +1116,9 @@ def movement_confirm_departure(*, actor, movement_id, departed_on: datetime.date
         raise _invalid(
             "departed_on", _("The departure day lies between the planned departure and today.")
         )
+    blockers = departure_blockers(movement)
+    if blockers:
+        raise TransitionBlocked(_("The departure cannot be confirmed yet."), reasons=blockers)
     # The movement departs first: the cases' `confirm_departure` guard reads its status.
     movement.status = MovementStatus.DEPARTED
     movement.save(update_fields=["status"])
@@ -1124,13 +1180,14 @@ def movement_cancel(*, actor, movement_id, version: int | None, reason: str) -> 
         raise _invalid("reason", _("A reason is required."))
     if movement.status not in (MovementStatus.PLANNED, MovementStatus.BOOKED):
         raise _invalid("movement", _("This movement has departed or is cancelled."))
-    if movement.bookings.filter(status=BookingStatus.TICKETED).exists():
+    travelling = Q(status=BookingStatus.TICKETED) | Q(case__phase=Phase.TRAVEL_BOOKED)
+    if movement.bookings.filter(status__in=ACTIVE_BOOKING).filter(travelling).exists():
         raise _invalid(
             "movement",
             _("Some returnees hold tickets on this movement: rebook or withdraw them first."),
         )
     cancelled = movement.bookings.filter(status=BookingStatus.BOOKED).update(
-        status=BookingStatus.CANCELLED
+        status=BookingStatus.CANCELLED, cancellation_reason=reason[:255]
     )
     movement.status = MovementStatus.CANCELLED
     movement.version += 1
@@ -1164,3 +1221,164 @@ def booking_mark_reviewed(*, actor, booking_id) -> Booking:
     booking.save(update_fields=["review_required", "review_reason", "version", "updated_at"])
     _audit(actor, AuditAction.UPDATE, booking, booking.case, gettext_lazy("Booking reviewed"))
     return booking
+
+
+# --- Rebooking (R-TRV-2, R-TRV-5, R-TRV-6, R-TRV-7, R-SUS-1) ------------------------------
+
+
+@transaction.atomic
+def booking_rebook(*, actor, booking_id, version: int | None, movement_id, reason: str) -> Booking:
+    """Move a booked or ticketed case onto another movement before departure (missed flight,
+    date change), in one step: the old booking is cancelled with the reason, a new booking
+    is made on the target movement with the same escorts and needs.
+
+    The target movement's own rules apply again: no booking into a suspension (R-SUS-1),
+    the escorts its size and date call for (R-TRV-5, R-TRV-6), a travel document valid on
+    its day (R-TRV-1). The new booking starts without a ticket, without the migrant being
+    told and without a final discussion: its ticket waits for the origin office's
+    confirmation of an ABN listing the case on the new movement (R-TRV-2), the migrant is
+    told the new travel details and luggage allowance again (R-TRV-7) and the final
+    discussion confirms them again (R-TRV-8). A ticketed case stays travel booked (the old
+    ticket is void, the case is still booked to travel); the origin office is told."""
+    old = _booking_for(actor, booking_id, Perm.TRAVEL_BOOK)
+    check_version(old, version)
+    _active(old)
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid("reason", _("A reason is required."))
+    case = _case_for(actor, old.case_id, Perm.TRAVEL_BOOK)
+    if case.phase not in (Phase.PRE_DEPARTURE, Phase.TRAVEL_BOOKED):
+        raise _invalid("case", _("Only a case in pre-departure or travel booked can be rebooked."))
+    target = _movement_for(actor, movement_id, Perm.TRAVEL_BOOK)
+    if target.pk == old.movement_id:
+        raise _invalid("movement", _("Choose another movement than the current one."))
+    if target.status not in (MovementStatus.PLANNED, MovementStatus.BOOKED):
+        raise _invalid("movement", _("This movement no longer takes bookings."))
+    if target.departs_at <= timezone.now():
+        raise _invalid("movement", _("This movement has already left: choose a later one."))
+    if case.host_office_id != target.host_office_id or (
+        case.origin_office_id != target.origin_office_id
+    ):
+        raise _invalid("movement", _("The case's host and origin offices are not the movement's."))
+    new = Booking(
+        movement=target,
+        case=case,
+        medical_escort=old.medical_escort,
+        operational_escort=old.operational_escort,
+        escort_notes=old.escort_notes,
+        needs_airport_assistance=old.needs_airport_assistance,
+        needs_onward_transport=old.needs_onward_transport,
+        needs_temporary_shelter=old.needs_temporary_shelter,
+        final_destination=old.final_destination,
+        assistance_notes=old.assistance_notes,
+        rebooked_from=old,
+        created_by=actor,
+    )
+    reasons = _booking_problems(case, new, target, active_bookings_count(target) + 1)
+    if reasons:
+        raise TransitionBlocked(_("The case cannot be rebooked on this movement."), reasons=reasons)
+    was_ticketed = old.status == BookingStatus.TICKETED
+    old.status = BookingStatus.CANCELLED
+    old.cancellation_reason = reason[:255]
+    old.version += 1
+    old.save(update_fields=["status", "cancellation_reason", "version", "updated_at"])
+    _full_clean(new)
+    new.save()
+    previous = old.movement
+    if (
+        previous.status == MovementStatus.BOOKED
+        and not previous.bookings.filter(status=BookingStatus.TICKETED).exists()
+    ):
+        previous.status = MovementStatus.PLANNED  # no ticket left on it
+        previous.version += 1
+        previous.save(update_fields=["status", "version", "updated_at"])
+    changes = {
+        "from_movement": str(previous.pk),
+        "to_movement": str(target.pk),
+        "reason": reason,
+        "ticket_void": old.ticket_number if was_ticketed else "",
+    }
+    _audit(actor, AuditAction.UPDATE, old, case, gettext_lazy("Booking cancelled"), changes)
+    _audit(
+        actor,
+        AuditAction.CREATE,
+        new,
+        case,
+        gettext_lazy("Rebooked onto another movement"),
+        changes,
+    )
+    _notify(
+        target.origin_office,
+        _("Returnee %(reference)s rebooked") % {"reference": case.reference},
+        _(
+            "%(reference)s no longer travels on %(old)s of %(old_day)s but on %(new)s of "
+            "%(new_day)s (%(reason)s). An Advance Booking Notification of the new movement "
+            "follows."
+        )
+        % {
+            "reference": case.reference,
+            "old": previous,
+            "old_day": departure_day(previous),
+            "new": target,
+            "new_day": departure_day(target),
+            "reason": reason,
+        },
+    )
+    return new
+
+
+# --- R-SUS-1: lifting a suspension ---------------------------------------------------------
+
+
+@transaction.atomic
+def suspension_lift(
+    *, actor, suspension_id, version: int | None, lifted_on: datetime.date, reason: str
+) -> Suspension:
+    """R-SUS-1: a programme manager ends a suspension: returns are accepted again for
+    departures from `lifted_on` (the suspension then ends the day before). Bookings it
+    flagged keep their review record: each is still reviewed (and kept) one by one."""
+    if not access_for(actor).has_anywhere(Perm.SUSPENSION_MANAGE):
+        raise PermissionDenied(_("Only a programme manager can lift a suspension."))
+    suspension = (
+        Suspension.objects.select_for_update()
+        .filter(pk=parse_uuid(suspension_id, _("Suspension not found.")))
+        .first()
+    )
+    if suspension is None:
+        raise NotFound(_("Suspension not found."))
+    check_version(suspension, version)
+    errors = {}
+    reason = (reason or "").strip()
+    if suspension.is_lifted:
+        raise _invalid("lifted_on", _("This suspension is already lifted."))
+    if not reason:
+        errors["reason"] = [_("A reason is required.")]
+    if not lifted_on:
+        errors["lifted_on"] = [_("Give the day returns are accepted again.")]
+    elif suspension.ends_on and lifted_on > suspension.ends_on:
+        errors["lifted_on"] = [
+            _("The suspension already ends on %(day)s; lifting it cannot extend it.")
+            % {"day": suspension.ends_on.isoformat()}
+        ]
+    if errors:
+        raise ValidationFailed(FIX_ERRORS, field_errors=errors)
+    before = suspension.ends_on
+    suspension.ends_on = lifted_on - datetime.timedelta(days=1)
+    suspension.lifted_on = lifted_on
+    suspension.lift_reason = reason
+    suspension.lifted_by = actor
+    suspension.lifted_at = timezone.now()
+    suspension.version += 1
+    suspension.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=suspension,
+        summary=gettext_lazy("Suspension lifted"),
+        changes={
+            "lifted_on": lifted_on.isoformat(),
+            "ends_on": [before.isoformat() if before else None, suspension.ends_on.isoformat()],
+            "reason": reason,
+        },
+    )
+    return suspension

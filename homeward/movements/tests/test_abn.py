@@ -14,7 +14,7 @@ from homeward.core.errors import NotFound, PermissionDenied, ValidationFailed
 from homeward.movements import selectors, services
 from homeward.movements.models import AbnStatus, Movement
 
-from .travel import book, booked_case, movement, ready_case
+from .travel import book, booked_case, discuss, movement, ready_case
 
 pytestmark = pytest.mark.django_db
 
@@ -252,6 +252,11 @@ def test_worklists_of_both_offices(world):
 
 def test_board_shows_a_ready_case(world):
     booking = booked_case(world)
+    board = selectors.movement_board(
+        world.user("movement_officer"), movement_id=booking.movement_id
+    )
+    assert not board.rows[0].ready  # R-TRV-8: the final discussion is part of readiness
+    discuss(world, booking)
     board = selectors.movement_board(
         world.user("movement_officer"), movement_id=booking.movement_id
     )

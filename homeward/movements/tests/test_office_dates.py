@@ -12,7 +12,7 @@ from homeward.core.errors import ValidationFailed
 from homeward.movements import selectors, services
 from homeward.movements.models import Movement, MovementStatus
 
-from .travel import book, confirm_abn, ready_case, ticket
+from .travel import book, confirm_abn, discuss, ready_case, ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,7 @@ def test_r_trv_10_departure_confirmed_on_the_host_offices_day(world, monkeypatch
     booking = book(world, mv, ready_case(world))
     confirm_abn(world, mv)
     ticket(world, booking)
+    discuss(world, booking, held_on=datetime.date(2026, 12, 1))
     at(monkeypatch, 2026, 12, 7, 23, 30)
     officer = world.user("movement_officer")
     with pytest.raises(ValidationFailed):  # the 9th is still in the future in Niamey
@@ -73,14 +74,7 @@ def test_r_trv_10_late_confirmation_counted_on_the_host_offices_day(world, monke
     booking = book(world, mv, ready_case(world))
     confirm_abn(world, mv)
     ticket(world, booking)
-    services.final_discussion_record(
-        actor=world.user("movement_officer"),
-        booking_id=booking.pk,
-        held_on=datetime.date(2026, 12, 1),
-        travel_details_confirmed=True,
-        reintegration_reviewed=True,
-        contacts_given=True,
-    )
+    discuss(world, booking, held_on=datetime.date(2026, 12, 1))
     at(monkeypatch, 2026, 12, 10, 23, 30)
     items = selectors.worklist_for(world.user("movement_officer"))
     departure = next(i for i in items if i.kind == "confirm_departure")

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from homeward.cases.models import Phase
 from homeward.movements.models import Booking
 
-from .travel import book, booked_case, departure, movement, ready_case
+from .travel import TODAY, book, booked_case, departure, movement, ready_case
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,21 @@ def test_movement_create_book_send_answer_ticket_through_the_api(world):
     case.refresh_from_db()
     assert case.phase == Phase.TRAVEL_BOOKED
     board = officer.get(f"/api/v1/movements/{movement_id}/").json()
-    assert board["rows"][0]["ready"] is True
+    assert board["rows"][0]["ready"] is False  # R-TRV-8: no final discussion yet
+    assert board["departure_blockers"] and case.reference in board["departure_blockers"][0]
+    answer = officer.post(
+        f"/api/v1/bookings/{booking['id']}/final-discussion/",
+        {
+            "held_on": TODAY.isoformat(),
+            "travel_details_confirmed": True,
+            "reintegration_reviewed": True,
+            "contacts_given": True,
+        },
+        format="json",
+    )
+    assert answer.status_code == 201
+    board = officer.get(f"/api/v1/movements/{movement_id}/").json()
+    assert board["rows"][0]["ready"] is True and board["departure_blockers"] == []
 
 
 def test_booking_refused_by_a_rule_is_409_with_reasons(world):

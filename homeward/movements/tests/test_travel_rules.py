@@ -32,6 +32,7 @@ from .travel import (
     book,
     booked_case,
     confirm_abn,
+    discuss,
     movement,
     ready_case,
     ticket,
@@ -412,6 +413,7 @@ def test_r_trv_10_departure_confirmed_moves_ticketed_cases(
     mv = movement(world)
     booking = booked_case(world, mv)
     other = book(world, mv, ready_case(world))  # never ticketed
+    discuss(world, booking)
     _move_to_departure(mv, monkeypatch)
     with pytest.raises(PermissionDenied):
         services.movement_confirm_departure(
@@ -442,7 +444,7 @@ def test_r_trv_10_departure_confirmed_moves_ticketed_cases(
 
 def test_r_trv_10_late_confirmation_is_flagged_in_the_audit(world, monkeypatch):
     mv = movement(world)
-    booked_case(world, mv)
+    discuss(world, booked_case(world, mv))
     _move_to_departure(mv, monkeypatch, days=3)
     services.movement_confirm_departure(
         actor=officer(world), movement_id=mv.pk, departed_on=TODAY - datetime.timedelta(days=3)
@@ -508,7 +510,8 @@ def test_withdrawn_case_with_a_ticket_does_not_depart(world):
     booking = booked_case(world, mv)
     with pytest.raises(ValidationFailed):
         services.booking_cancel(actor=officer(world), booking_id=booking.pk, reason="Changed mind")
-    stays = booked_case(world, mv, ready_case(world))
+    discuss(world, booking)
+    stays = booked_case(world, mv, ready_case(world))  # withdrawn: no discussion needed
     case_transition(
         actor=officer(world), case_id=stays.case_id, action="withdraw", reason="Changed mind"
     )
@@ -547,6 +550,7 @@ def test_r_trv_10_a_ticketed_case_departs_only_with_its_movement(world):
     with pytest.raises(TransitionBlocked) as exc:
         case_transition(actor=officer(world), case_id=booking.case_id, action="confirm_departure")
     assert "R-TRV-10" in exc.value.reasons[0]
+    assert any("R-TRV-8" in reason for reason in exc.value.reasons)
     # A case booked before movements were recorded is not held back.
     legacy = world.case(phase=Phase.TRAVEL_BOOKED)
     case = case_transition(actor=officer(world), case_id=legacy.pk, action="confirm_departure")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from homeward.cases.models import Phase
 from homeward.movements import services
+from homeward.movements.models import FinalDiscussion
 from homeward.people.models import IdentityDocument
 
 #: Today at the host office of these set-ups (Niamey, UTC+1): the day its staff act on.
@@ -84,8 +85,23 @@ def booked_case(world, mv=None, case=None):
     return ticket(world, booking)
 
 
+def discuss(world, booking, held_on=None):
+    """R-TRV-8: the final discussion of a booking, all three points covered."""
+    return services.final_discussion_record(
+        actor=world.user("movement_officer", "niamey"),
+        booking_id=booking.pk,
+        held_on=held_on or TODAY,
+        travel_details_confirmed=True,
+        reintegration_reviewed=True,
+        contacts_given=True,
+    )
+
+
 def depart(world, booking):
-    """The booking's movement left an hour ago and its departure is confirmed today."""
+    """The booking's movement left an hour ago and its departure is confirmed today (after
+    the final discussion, R-TRV-8)."""
+    if not FinalDiscussion.objects.filter(booking=booking).exists():
+        discuss(world, booking)
     movement = booking.movement
     movement.refresh_from_db()
     movement.departs_at = timezone.now() - datetime.timedelta(hours=1)
@@ -93,5 +109,5 @@ def depart(world, booking):
     return services.movement_confirm_departure(
         actor=world.user("movement_officer", "niamey"),
         movement_id=movement.pk,
-        departed_on=timezone.localdate(),
+        departed_on=timezone.localdate(timezone=ZoneInfo("Africa/Niamey")),
     )

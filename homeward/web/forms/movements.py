@@ -1,13 +1,15 @@
 """Forms of the travel pages (phases 2–3); the rules are checked by the movements services."""
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.access import access_for
+from homeward.accounts.clock import office_localtime
 from homeward.accounts.models import Office
 from homeward.accounts.roles import Perm
 from homeward.geo.models import Country
-from homeward.movements.models import Means, TravelDocumentKind, TravelDocumentStatus
+from homeward.movements.models import Means, Movement, TravelDocumentKind, TravelDocumentStatus
 
 from .base import Form
 
@@ -171,3 +173,44 @@ class SuspensionForm(Form):
     starts_on = forms.DateField(label=_("From"), widget=DATE)
     ends_on = forms.DateField(label=_("Until"), widget=DATE, required=False)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RebookForm(Form):
+    """Move a booking onto another movement of the same offices (missed flight, new date)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    movement = forms.ModelChoiceField(Movement.objects.none(), label=_("New movement"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=255,
+        help_text=_("For example: missed flight, new travel date."),
+    )
+
+    def __init__(self, *args, targets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if targets is not None:
+            self.fields["movement"].queryset = targets
+        self.fields["movement"].label_from_instance = _movement_label
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "version": data["version"],
+            "movement_id": data["movement"].pk,
+            "reason": data["reason"],
+        }
+
+
+def _movement_label(movement) -> str:
+    departs = office_localtime(movement.host_office, movement.departs_at)
+    when = formats.date_format(departs, "SHORT_DATETIME_FORMAT")
+    carrier = f" {movement.carrier_reference}" if movement.carrier_reference else ""
+    return f"{when} · {movement.get_means_display()}{carrier} · {movement}"
+
+
+class SuspensionLiftForm(Form):
+    """R-SUS-1: the day returns are accepted again, and why."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    lifted_on = forms.DateField(label=_("Returns accepted again from"), widget=DATE)
+    reason = forms.CharField(label=_("Why lifted"), max_length=1000)

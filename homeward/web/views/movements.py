@@ -158,7 +158,13 @@ def movement_board(request, movement_id):
 
 def _booking_for(actor, booking_id) -> Booking:
     booking = (
-        Booking.objects.select_related("movement__host_office", "movement__origin_office", "case")
+        Booking.objects.select_related(
+            "movement__host_office",
+            "movement__origin_office",
+            "case",
+            "rebooked_from__movement",
+            "rebooked_to__movement",
+        )
         .filter(pk=booking_id)
         .first()
     )
@@ -201,7 +207,32 @@ def movement_booking(request, booking_id):
         name: _bound(request, name, form_class, initial=initial[name])
         for name, (form_class, _service) in BOOKING_STEPS.items()
     }
-    if request.method == "POST":
+    targets = selectors.rebook_targets_for(request.user, booking=booking)
+    rebook_form = _bound(
+        request, "rebook", forms.RebookForm, targets=targets, initial={"version": booking.version}
+    )
+    if request.method == "POST" and request.POST.get("form") == "rebook":
+        if rebook_form.is_valid() and _run(
+            rebook_form,
+            lambda d: setattr(
+                rebook_form,
+                "created",
+                services.booking_rebook(
+                    actor=request.user, booking_id=booking.pk, **rebook_form.service_data()
+                ),
+            ),
+        ):
+            messages.success(
+                request,
+                _(
+                    "Rebooked. The new movement needs its ABN confirmed by the origin office "
+                    "before the ticket; tell the migrant the new travel details."
+                ),
+            )
+            return redirect("web:movement_booking", booking_id=rebook_form.created.pk)
+        if not hasattr(rebook_form, "status"):
+            rebook_form.status = 400
+    elif request.method == "POST":
         name = request.POST.get("form")
         if name == "reviewed":
             try:
@@ -229,13 +260,22 @@ def movement_booking(request, booking_id):
     context = {
         "booking": booking,
         "forms": step_forms,
+        "rebook_form": rebook_form,
+        "can_rebook": targets.exists() if booking.is_active else False,
+        "rebooked_from": booking.rebooked_from,
+        "rebooked_to": getattr(booking, "rebooked_to", None)
+        if hasattr(booking, "rebooked_to")
+        else None,
         "ticket_reasons": ticket_reasons,
         "discussion": getattr(booking, "final_discussion", None)
         if hasattr(booking, "final_discussion")
         else None,
     }
     return render(
-        request, "web/movement_booking.html", context, status=_status(*step_forms.values())
+        request,
+        "web/movement_booking.html",
+        context,
+        status=_status(rebook_form, *step_forms.values()),
     )
 
 
@@ -361,6 +401,36 @@ def suspensions(request):
     form = _bound(
         request, "suspension", forms.SuspensionForm, initial={"starts_on": timezone.localdate()}
     )
+    current = selectors.suspension_list()
+    lift_forms = {
+        s.pk: (
+            forms.SuspensionLiftForm(request.POST, prefix=f"lift-{s.pk}")
+            if request.method == "POST" and request.POST.get("form") == f"lift-{s.pk}"
+            else forms.SuspensionLiftForm(
+                prefix=f"lift-{s.pk}",
+                initial={"version": s.version, "lifted_on": timezone.localdate()},
+            )
+        )
+        for s in current
+        if not s.is_lifted
+    }
+    lifting = next((f for f in lift_forms.values() if f.is_bound), None)
+    if lifting is not None:
+        pk = next(pk for pk, f in lift_forms.items() if f is lifting)
+        if lifting.is_valid() and _run(
+            lifting,
+            lambda d: services.suspension_lift(actor=request.user, suspension_id=pk, **d),
+        ):
+            messages.success(
+                request,
+                _(
+                    "Suspension lifted: new bookings are accepted again; flagged bookings "
+                    "still wait for their review."
+                ),
+            )
+            return redirect("web:movement_suspensions")
+        if not hasattr(lifting, "status"):
+            lifting.status = 400
     if form.is_bound:
         if form.is_valid() and _run(
             form,
@@ -379,12 +449,9 @@ def suspensions(request):
             return redirect("web:movement_suspensions")
         if not hasattr(form, "status"):
             form.status = 400
-    from homeward.movements.models import Suspension
-
-    current = Suspension.objects.select_related("country", "admin_area", "set_by")[:50]
     return render(
         request,
         "web/movement_suspensions.html",
-        {"form": form, "suspensions": current},
-        status=_status(form),
+        {"form": form, "suspensions": [(s, lift_forms.get(s.pk)) for s in current]},
+        status=_status(form, *lift_forms.values()),
     )
