@@ -21,6 +21,7 @@ page = journeys.page
 sign_in = journeys.sign_in
 expect = journeys.sync_api.expect
 
+from .test_travel_browser import hold_final_discussion  # noqa: E402
 from .travel import TODAY, movement, ready_case, with_passport  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -157,6 +158,7 @@ def test_movement_of_three_from_booking_to_pocket_money(page, live_server, world
         page.get_by_label("Ticket number").fill(f"TK-{number}")
         page.get_by_role("button", name="Issue the ticket").click()
         expect(page.get_by_text(f"TK-{number}").first).to_be_visible()
+        hold_final_discussion(page)  # R-TRV-8: before the departure
         phase_shown(page, base, case, "Travel booked")
     page.goto(board)
     expect(page.locator('tr[data-ready="yes"]')).to_have_count(3)

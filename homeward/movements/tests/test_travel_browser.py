@@ -27,6 +27,15 @@ def shot(screen, name):
         screen.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
+def hold_final_discussion(page):
+    """R-TRV-8 on the booking page: the three points covered, held today."""
+    page.get_by_label("Travel details confirmed").check()
+    page.get_by_label("Reintegration assistance reviewed").check()
+    page.get_by_label("Origin office contacts given").check()
+    page.get_by_role("button", name="Record the final discussion").click()
+    page.wait_for_selector("text=Saved.")
+
+
 def test_book_send_confirm_ticket(page, live_server, world):
     base = live_server.url
     mv = movement(world)
@@ -55,6 +64,10 @@ def test_book_send_confirm_ticket(page, live_server, world):
     page.get_by_role("button", name="Issue the ticket").click()
     page.wait_for_selector("text=TK-77")
     shot(page, "booking")
+    page.goto(f"{base}/movements/{mv.pk}/")
+    assert page.locator('tr[data-ready="yes"]').count() == 0  # R-TRV-8: no discussion yet
+    page.get_by_role("link", name=case.reference).click()
+    hold_final_discussion(page)
     page.goto(f"{base}/movements/{mv.pk}/")
     assert page.locator('tr[data-ready="yes"]').count() == 1
     page.goto(f"{base}/movements/")
