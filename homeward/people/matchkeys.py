@@ -18,6 +18,7 @@ calls it whenever names, birth data, documents or nationalities change. Scoring 
 """
 
 import datetime
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -113,8 +114,27 @@ def code(skel: str) -> str:
     return (consonants if len(consonants) >= 2 else skel)[:MAX_CODE]
 
 
-# Words and spellings are made once per distinct name (cached) and compared by identity:
-# their hash is cheap in the caches of the scoring functions.
+# Words and spellings are made once per distinct name (cached) and compared by identity.
+# Each also carries a number standing for what name comparison reads of it (`interned`):
+# equal numbers, equal contents, so that the scoring functions cache comparisons of
+# contents by two integers, however many objects carry them.
+_numbers = itertools.count(1)
+_WORD_NUMBERS: dict = {}
+_SPELLING_NUMBERS: dict = {}
+NUMBERS_KEPT = 1 << 18
+
+
+def interned(table: dict, key) -> int:
+    """The number standing for `key` in `table`; numbers are never reused, so a table
+    emptied when full only makes equal contents get a second number."""
+    found = table.get(key)
+    if found is None:
+        if len(table) >= NUMBERS_KEPT:
+            table.clear()
+        found = table[key] = next(_numbers)
+    return found
+
+
 @dataclass(frozen=True, eq=False)
 class Word:
     """One word of a name: as folded, its skeleton and its code, and whether it is part of
@@ -127,6 +147,7 @@ class Word:
     # Without a leading article ("el amrani" → "amrani", Arabic "alziani" → "ziani"), which
     # one spelling writes and another drops; empty when there is none.
     bare: str = ""
+    number: int = 0  # stands for (skeleton, folded, bare)
 
 
 @dataclass(frozen=True, eq=False)
@@ -136,6 +157,9 @@ class Spelling:
     display: str
     words: tuple[Word, ...]
     from_arabic: bool
+    number: int = 0  # stands for the words' numbers, given or not, and from_arabic
+    joined: str = ""  # the words' skeletons, joined
+    joined_reversed: str = ""  # the same, words in reverse order
 
 
 @lru_cache(maxsize=16384)
@@ -159,7 +183,8 @@ def _words(text: str, *, given: bool, arabic: bool) -> tuple[Word, ...]:
         skel = skeleton(part)
         if skel:
             bare = skeleton(part[2:]) if part[:2] in ("al", "el") and len(part) >= 6 else ""
-            words.append(Word(part, skel, code(skel), given, bare))
+            number = interned(_WORD_NUMBERS, (skel, part, bare))
+            words.append(Word(part, skel, code(skel), given, bare, number))
     return tuple(words)
 
 
@@ -168,7 +193,16 @@ def spelling(given: str, family: str, script: str = "Latn") -> Spelling:
     """The words of one name (given names first, then family name)."""
     arabic = script == "Arab" or bool(_HAS_ARABIC.search(f"{given}{family}"))
     words = _words(given, given=True, arabic=arabic) + _words(family, given=False, arabic=arabic)
-    return Spelling(f"{given} {family}".strip(), tuple(words[:MAX_TOKENS]), arabic)
+    words = tuple(words[:MAX_TOKENS])
+    number = interned(_SPELLING_NUMBERS, (tuple((w.number, w.given) for w in words), arabic))
+    return Spelling(
+        f"{given} {family}".strip(),
+        words,
+        arabic,
+        number,
+        "".join(w.skeleton for w in words),
+        "".join(w.skeleton for w in words[::-1]),
+    )
 
 
 def spellings(names) -> tuple[Spelling, ...]:

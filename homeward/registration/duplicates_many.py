@@ -8,10 +8,13 @@ namesake counts, one for the candidates' rows and one for their cases.
 `duplicate_services.duplicates_check` does for one.
 """
 
+import json
 from collections import Counter, defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import BooleanField, Count, TextField
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rapidfuzz.distance import Levenshtein
@@ -27,8 +30,7 @@ from homeward.people.matchkeys import deletions, lookup_keys, name_keys
 from homeward.people.models import MatchToken, Person, PersonMatchKey
 
 from . import duplicates
-from .duplicate_services import _jsonable
-from .matching import rank
+from .matching import Profile, rank
 from .models import DuplicateCheck
 
 
@@ -51,20 +53,16 @@ def find_candidates_many(people, *, programme=None, limit: int = 5) -> dict:
         )
         for pk, q in queries.items()
     }
-    holders = _holders(set().union(*keys_of.values()) if keys_of else set())
-    hits_of = {}
-    for pk, keys in keys_of.items():
-        counts: Counter = Counter()
-        for key in keys:
-            counts.update(holders.get(key, ()))
-        counts.pop(pk, None)
-        best = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
-        hits_of[pk] = [person_id for person_id, _n in best[: duplicates.MAX_SCORED]]
+    if connection.vendor == "postgresql":
+        hits_of = _hits_in_database(keys_of)
+    else:
+        hits_of = _hits_counted(keys_of)
     rows = _candidate_rows({c for hits in hits_of.values() for c in hits})
+    profiles = {pk: _stored_profile(row) for pk, row in rows.items()}
     namesakes = _namesakes_many(queries)
     ranked_of = {}
     for pk, query in queries.items():
-        candidates = [(c, duplicates._profile_of_row(rows[c])) for c in hits_of[pk] if c in rows]
+        candidates = [(c, profiles[c]) for c in hits_of.get(pk, ()) if c in rows]
         ranked_of[pk] = rank(query, candidates, limit=limit, namesakes=namesakes.get(pk, 0))
     prior = duplicates._prior_cases(
         list({r.key for ranked in ranked_of.values() for r in ranked}),
@@ -116,6 +114,101 @@ def _similar_codes_many(queries) -> dict[str, list[str]]:
     return similar
 
 
+def _hits_counted(keys_of: dict) -> dict:
+    """Person id → the people holding most of its keys (MAX_SCORED at most, most keys
+    first, then by id), counted here from the holders of every key."""
+    holders = _holders(set().union(*keys_of.values()) if keys_of else set())
+    hits_of = {}
+    for pk, keys in keys_of.items():
+        counts: Counter = Counter()
+        for key in keys:
+            counts.update(holders.get(key, ()))
+        counts.pop(pk, None)
+        best = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
+        hits_of[pk] = [person_id for person_id, _n in best[: duplicates.MAX_SCORED]]
+    return hits_of
+
+
+# `_hits_counted` in one statement: the people's keys (as indexes into one array of the
+# distinct keys) joined to the key index, counted per person and holder, the best
+# MAX_SCORED holders of each person kept. The same order as find_candidates (hits
+# descending, then holder id).
+_HITS_SQL = """
+SELECT person, holder FROM (
+    SELECT q.person, k.person_id AS holder,
+           row_number() OVER (
+               PARTITION BY q.person ORDER BY count(*) DESC, k.person_id
+           ) AS place
+    FROM unnest({people}, {keys}) AS q(person, key)
+    JOIN unnest({distinct}) WITH ORDINALITY AS d(key, n) ON d.n = q.key
+    JOIN {table} k ON k.{key} = d.key
+    WHERE k.person_id <> ({ids})[q.person]
+    GROUP BY q.person, k.person_id
+) AS ranked
+WHERE place <= %(limit)s
+ORDER BY person, place
+"""
+
+
+def _hits_in_database(keys_of: dict) -> dict:
+    """`_hits_counted` counted by PostgreSQL: only the kept holders come back."""
+    ids = list(keys_of)
+    distinct = sorted(set().union(*keys_of.values())) if keys_of else []
+    if not distinct:
+        return {}
+    number = {key: n for n, key in enumerate(distinct, start=1)}
+    people, keys = [], []
+    for index, pk in enumerate(ids, start=1):
+        for key in keys_of[pk]:
+            people.append(index)
+            keys.append(number[key])
+    qn = connection.ops.quote_name
+    params = {"limit": duplicates.MAX_SCORED}
+    arrays = {}
+    for name, values, cast in (
+        ("people", people, "int"),
+        ("keys", keys, "int"),
+        ("distinct", distinct, "varchar"),
+        ("ids", ids, "uuid"),
+    ):
+        arrays[name], params[name] = array_parameter(name, values, cast)
+    sql = _HITS_SQL.format(table=qn(PersonMatchKey._meta.db_table), key=qn("key"), **arrays)
+    hits_of: dict = {pk: [] for pk in ids}
+    with connection.cursor() as cursor:
+        # The planner expects far more rows than come back and would compile the query
+        # (JIT), which takes longer than running it.
+        cursor.execute("SELECT set_config('jit', 'off', true)")
+        cursor.execute(sql, params)
+        for person, holder in cursor.fetchall():
+            hits_of[ids[person - 1]].append(holder)
+    return hits_of
+
+
+def array_parameter(name: str, values, cast: str) -> tuple[str, object]:
+    """(SQL, parameter) for an array of values in a PostgreSQL statement with named
+    parameters: one comma-separated text split by the server when no value holds a comma,
+    since psycopg turns a list into an array item by item in Python (a few microseconds
+    each, and a list brings tens of thousands of keys)."""
+    texts = [str(v) for v in values]
+    if any("," in t for t in texts):
+        return f"%({name})s::{cast}[]", list(values)
+    return f"string_to_array(%({name})s, ',')::{cast}[]", ",".join(texts)
+
+
+def _any(model, column: str, values: list):
+    """`column IN values`; on PostgreSQL as `= ANY(array)` from one text parameter."""
+    if connection.vendor != "postgresql":
+        return duplicates._in(model, column, values)
+    qn = connection.ops.quote_name
+    field = model._meta.get_field(column)
+    cast = field.db_type(connection)
+    sql, param = array_parameter("values", values, cast)
+    sql = sql.replace("%(values)s", "%s")
+    return RawSQL(
+        f"{qn(model._meta.db_table)}.{qn(field.column)} = ANY({sql})", (param,), BooleanField()
+    )
+
+
 def _holders(keys: set[str]) -> dict[str, list]:
     """Blocking key → the people who hold it."""
     holders: dict[str, list] = defaultdict(list)
@@ -137,22 +230,52 @@ def _parts(values: list) -> list[list]:
 
 
 def _candidate_rows(ids: set) -> dict:
+    """Person id → (id, display name, sex, date of birth, estimated age, age estimated on,
+    created at, match profile as JSON text, place of birth)."""
     if not ids:
         return {}
-    return {
-        row[0]: row
-        for row in Person.objects.filter(duplicates._in(Person, "id", list(ids))).values_list(
-            "id",
-            "display_name",
-            "sex",
-            "date_of_birth",
-            "estimated_age",
-            "age_estimated_on",
-            "created_at",
-            "match_profile",
-            "place_of_birth",
+    rows = {}
+    for part in _parts(list(ids)):
+        rows.update(
+            (row[0], row)
+            for row in Person.objects.filter(_any(Person, "id", part))
+            .annotate(profile_text=Cast("match_profile", TextField()))
+            .values_list(
+                "id",
+                "display_name",
+                "sex",
+                "date_of_birth",
+                "estimated_age",
+                "age_estimated_on",
+                "created_at",
+                "profile_text",
+                "place_of_birth",
+            )
+            .iterator(chunk_size=20_000)
         )
-    }
+    return rows
+
+
+# Profiles of candidates by everything they are made of (the row without id and name):
+# the same people come up as candidates for chunk after chunk of a list, and a profile
+# takes far longer to build than to look up. A changed row is a new key.
+PROFILES_KEPT = 200_000
+_profiles: dict = {}
+
+
+def _stored_profile(row) -> Profile:
+    key = row[2:]
+    found = _profiles.get(key)
+    if found is None:
+        pk, name, sex, dob, age, estimated_on, created_at, text, place = row
+        data = json.loads(text) if text else {}
+        found = duplicates._profile_of_row(
+            (pk, name, sex, dob, age, estimated_on, created_at, data, place)
+        )
+        if len(_profiles) >= PROFILES_KEPT:
+            _profiles.clear()
+        _profiles[key] = found
+    return found
 
 
 def _namesakes_many(queries: dict) -> dict:
@@ -164,7 +287,7 @@ def _namesakes_many(queries: dict) -> dict:
     counts = {}
     for part in _parts(wanted):
         counts.update(
-            PersonMatchKey.objects.filter(duplicates._in(PersonMatchKey, "key", part))
+            PersonMatchKey.objects.filter(_any(PersonMatchKey, "key", part))
             .values("key")
             .annotate(n=Count("id"))
             .values_list("key", "n")
@@ -172,6 +295,28 @@ def _namesakes_many(queries: dict) -> dict:
     # The person's own keys are counted in; find_candidates leaves the person out.
     return {
         pk: max((counts.get(k, 0) - 1 for k in keys), default=0) for pk, keys in keys_of.items()
+    }
+
+
+def _candidate_json(candidate: duplicates.Candidate) -> dict:
+    """`duplicate_services._jsonable` without dataclasses.asdict's deep copies."""
+    return {
+        "person_id": str(candidate.person_id),
+        "display_name": candidate.display_name,
+        "date_of_birth": candidate.date_of_birth.isoformat() if candidate.date_of_birth else None,
+        "score": candidate.score,
+        "reasons": [str(r) for r in candidate.reasons],
+        "likely": candidate.likely,
+        "prior_cases": [
+            {
+                "reference": p.reference,
+                "programme_id": str(p.programme_id),
+                "phase": p.phase,
+                "same_programme": p.same_programme,
+                "received_avrr": p.received_avrr,
+            }
+            for p in candidate.prior_cases
+        ],
     }
 
 
@@ -198,7 +343,7 @@ def duplicates_check_many(*, actor, cases: list[Case]) -> list[DuplicateCheck]:
             DuplicateCheck(
                 case=case,
                 checked_by=actor,
-                candidates=[_jsonable(c) for c in found.get(case.person_id, [])],
+                candidates=[_candidate_json(c) for c in found.get(case.person_id, [])],
             )
             for case in cases
         ]

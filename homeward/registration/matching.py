@@ -24,7 +24,7 @@ threshold are tuned on the labelled pairs of `bench/duplicates` (see its README)
 import datetime
 import math
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.utils.translation import gettext as _
@@ -137,15 +137,36 @@ def _metaphone(folded: str) -> str:
     return metaphone(folded)
 
 
-@lru_cache(maxsize=16384)
 def word_similarity(a: Word, b: Word, arabic: bool = False) -> float:
     """0..1: how alike two words of a name are, across spellings and small typos; a
     leading article one of them drops ("El Amrani" / "Amrani") is ignored."""
-    similarity = _word_similarity(a.skeleton, a.folded, b.skeleton, b.folded, arabic)
-    if a.bare or b.bare:
-        for x in (a.skeleton, a.bare):
-            for y in (b.skeleton, b.bare):
-                if x and y and (x, y) != (a.skeleton, b.skeleton):
+    key = (a.number << 33) | (b.number << 1) | arabic
+    found = _word_pairs.get(key)
+    if found is None:
+        found = _word_pair(a.skeleton, a.folded, a.bare, b.skeleton, b.folded, b.bare, arabic)
+        if len(_word_pairs) >= PAIRS_KEPT:
+            _word_pairs.clear()
+        _word_pairs[key] = found
+    return found
+
+
+# Comparisons cached by what they compare (Word.number, Spelling.number), not by object:
+# a register holds a few thousand distinct words but far more Word and Spelling objects
+# (one per name text), so the same pairs come up again and again.
+PAIRS_KEPT = 1 << 18
+_word_pairs: dict = {}
+_spelling_pairs: dict = {}
+
+
+def _word_pair(
+    a_skeleton: str, a_folded: str, a_bare: str, b_skeleton: str, b_folded: str, b_bare: str,
+    arabic: bool,
+) -> float:  # fmt: skip
+    similarity = _word_similarity(a_skeleton, a_folded, b_skeleton, b_folded, arabic)
+    if a_bare or b_bare:
+        for x in (a_skeleton, a_bare):
+            for y in (b_skeleton, b_bare):
+                if x and y and (x, y) != (a_skeleton, b_skeleton):
                     similarity = max(similarity, 0.97 * _word_similarity(x, x, y, y, arabic))
     return similarity
 
@@ -177,9 +198,23 @@ class NameMatch:
     swapped: bool = False  # given names of one matched the family name of the other
 
 
-@lru_cache(maxsize=8192)
 def spelling_similarity(a: Spelling, b: Spelling) -> NameMatch:
     """Words paired greedily, best first, in any order; missing words cost a little."""
+    key = (a.number << 32) | b.number
+    found = _spelling_pairs.get(key)
+    if found is None:
+        found = _spelling_similarity(a, b)
+        if len(_spelling_pairs) >= PAIRS_KEPT:
+            _spelling_pairs.clear()
+        _spelling_pairs[key] = found
+    similarity, swapped = found
+    if swapped is None:
+        return NameMatch(0.0)
+    return NameMatch(similarity, a, b, swapped=swapped)
+
+
+def _spelling_similarity(a: Spelling, b: Spelling) -> tuple[float, bool | None]:
+    """(similarity, swapped) of two spellings; swapped None when they have no words."""
     arabic = a.from_arabic != b.from_arabic
     pairs = sorted(
         (
@@ -209,21 +244,20 @@ def spelling_similarity(a: Spelling, b: Spelling) -> NameMatch:
             else:
                 crossed += 1
     if not weight:
-        return NameMatch(0.0)
+        return 0.0, None
     # The weakest pair weighs in: one name alike (Diallo) does not make up for another that
     # is not (Mamadou / Modou).
     aligned = 0.6 * total / weight + 0.4 * weakest
     missing = max(len(a.words), len(b.words)) - len(used_a)
     aligned *= 1 - 0.07 * missing
     # Words split or joined differently ("Abdoul Karim" / "Abdoulkarim").
-    joined_a = "".join(w.skeleton for w in a.words)
     joined = max(
-        Levenshtein.normalized_similarity(joined_a, "".join(w.skeleton for w in b.words)),
-        Levenshtein.normalized_similarity(joined_a, "".join(w.skeleton for w in b.words[::-1])),
+        Levenshtein.normalized_similarity(a.joined, b.joined),
+        Levenshtein.normalized_similarity(a.joined, b.joined_reversed),
     )
     if arabic:
         joined = min(joined, 0.9)
-    return NameMatch(max(aligned, joined * 0.97), a, b, swapped=crossed > straight)
+    return max(aligned, joined * 0.97), crossed > straight
 
 
 def name_similarity(a: Profile, b: Profile) -> NameMatch:
@@ -485,4 +519,10 @@ def _by_chance(comparison: Comparison, namesakes: int) -> Comparison:
     expected = namesakes * comparison.chance
     if expected <= 0:
         return comparison
-    return replace(comparison, log_odds=comparison.log_odds - math.log1p(expected))
+    return Comparison(
+        comparison.log_odds - math.log1p(expected),
+        comparison.reasons,
+        comparison.name,
+        comparison.decisive,
+        comparison.chance,
+    )
