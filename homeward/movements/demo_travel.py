@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from homeward.accounts.clock import office_day, office_today
 from homeward.cases.models import Case
 
 from . import services
@@ -19,8 +20,8 @@ def book_for_demo(*, officer, confirmer, case: Case, departs_soon: bool = False)
     # is then confirmed the same day); the others travel in three weeks.
     ahead = datetime.timedelta(minutes=1) if departs_soon else datetime.timedelta(days=21)
     departs = timezone.now() + ahead
-    today = timezone.localdate()
-    if services.travel_document_problems(case, timezone.localtime(departs).date()):
+    today = office_today(case.host_office)
+    if services.travel_document_problems(case, office_day(case.host_office, departs)):
         request = services.travel_document_request(
             actor=officer,
             case_id=case.pk,
@@ -69,16 +70,19 @@ def book_for_demo(*, officer, confirmer, case: Case, departs_soon: bool = False)
 
 def depart_for_demo(*, officer, case: Case) -> Case:
     """Confirm today the departure of the movement the case is ticketed on (R-TRV-10)."""
-    booking = Booking.objects.get(case=case, status=BookingStatus.TICKETED)
+    booking = Booking.objects.select_related("movement__host_office").get(
+        case=case, status=BookingStatus.TICKETED
+    )
+    today = office_today(booking.movement.host_office)
     services.final_discussion_record(  # R-TRV-8: held before the departure is confirmed
         actor=officer,
         booking_id=booking.pk,
-        held_on=timezone.localdate(),
+        held_on=today,
         travel_details_confirmed=True,
         reintegration_reviewed=True,
         contacts_given=True,
     )
     services.movement_confirm_departure(
-        actor=officer, movement_id=booking.movement_id, departed_on=timezone.localdate()
+        actor=officer, movement_id=booking.movement_id, departed_on=today
     )
     return Case.objects.get(pk=case.pk)
