@@ -1,4 +1,5 @@
-"""The French catalogue is complete, compiled, and used by the pages."""
+"""The French catalogue (pages and documents) and the Arabic one (documents only) are
+complete and compiled; the pages use French."""
 
 import gettext
 import re
@@ -10,8 +11,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-PO = Path(settings.BASE_DIR) / "homeward" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
-MO = PO.with_suffix(".mo")
+LOCALE = Path(settings.BASE_DIR) / "homeward" / "locale"
+# Each catalogue and the fewest messages it must hold (Arabic: the printed documents only).
+CATALOGUES = {"fr": 300, "ar": 150}
+per_language = pytest.mark.parametrize("language", list(CATALOGUES))
 
 _STRING = r'"(?:[^"\\]|\\.)*"'
 _ENTRY = re.compile(
@@ -28,31 +31,38 @@ def _text(quoted: str) -> str:
     return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', quoted))
 
 
-def _entries():
-    content = PO.read_text(encoding="utf-8")
+def _po(language: str) -> Path:
+    return LOCALE / language / "LC_MESSAGES" / "django.po"
+
+
+def _entries(language: str = "fr"):
+    content = _po(language).read_text(encoding="utf-8")
     entries = [m for m in _ENTRY.finditer(content) if _text(m["msgid"])]
-    assert len(entries) > 300, "the catalogue should hold every message of the project"
+    assert len(entries) > CATALOGUES[language], "the catalogue should hold every message"
     return entries
 
 
-def test_every_message_has_a_french_translation():
+@per_language
+def test_every_message_has_a_translation(language):
     empty = [
         _text(m["msgid"])
-        for m in _entries()
+        for m in _entries(language)
         if any(not _text(s["value"]) for s in _MSGSTR.finditer(m["msgstrs"]))
     ]
     assert empty == []
 
 
-def test_no_translation_is_fuzzy():
-    fuzzy = [_text(m["msgid"]) for m in _entries() if "fuzzy" in m["flags"]]
+@per_language
+def test_no_translation_is_fuzzy(language):
+    fuzzy = [_text(m["msgid"]) for m in _entries(language) if "fuzzy" in m["flags"]]
     assert fuzzy == []
 
 
-def test_placeholders_are_kept():
+@per_language
+def test_placeholders_are_kept(language):
     placeholder = re.compile(r"%\(\w+\)[sd]|%[sd]")
     broken = []
-    for m in _entries():
+    for m in _entries(language):
         wanted = sorted(placeholder.findall(_text(m["msgid"])))
         for s in _MSGSTR.finditer(m["msgstrs"]):
             if sorted(placeholder.findall(_text(s["value"]))) != wanted:
@@ -60,10 +70,12 @@ def test_placeholders_are_kept():
     assert broken == []
 
 
-def test_compiled_catalogue_matches_the_source(tmp_path):
+@per_language
+def test_compiled_catalogue_matches_the_source(tmp_path, language):
     fresh = tmp_path / "django.mo"
-    subprocess.run(["msgfmt", "--check", "-o", str(fresh), str(PO)], check=True)
-    with MO.open("rb") as committed, fresh.open("rb") as compiled:
+    po = _po(language)
+    subprocess.run(["msgfmt", "--check", "-o", str(fresh), str(po)], check=True)
+    with po.with_suffix(".mo").open("rb") as committed, fresh.open("rb") as compiled:
         assert gettext.GNUTranslations(committed)._catalog == (
             gettext.GNUTranslations(compiled)._catalog
         ), "run `make messages` (compilemessages) and commit the .mo"
