@@ -34,7 +34,7 @@ from homeward.geo.models import AdminArea
 from homeward.people.services import people_create_bulk, person_create
 from homeward.programmes.models import Programme
 from homeward.registration.duplicate_services import duplicates_check_at_entry
-from homeward.registration.duplicates_many import duplicates_check_many
+from homeward.registration.duplicates_many import duplicates_check_many, planned_for_these_values
 
 from .imports import Check, Place, Row, check_table, file_sha256, read_table
 from .models import IMPORTABLE_SCHEMES, ImportBatch, ImportedRow, ImportStatus
@@ -305,6 +305,7 @@ def _import_chunk(batch: ImportBatch, actor, rows: list[Row]) -> None:
 def _lock_and_keep_fresh(batch: ImportBatch, rows: list[Row]) -> list[Row]:
     """Serialise imports into the office, then leave out rows imported meanwhile."""
     if connection.vendor == "postgresql":
+        planned_for_these_values()
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(%s)", [batch.office_id.int & 0x7FFF_FFFF_FFFF_FFFF]

@@ -38,6 +38,8 @@ def find_candidates_many(people, *, programme=None, limit: int = 5) -> dict:
     """R-DUP-1: person id → its likely earlier registrations among all people, best first
     (as `find_candidates` for each). The people's match profiles must be loaded."""
     people = list(people)
+    if connection.vendor == "postgresql":
+        planned_for_these_values()
     queries = {p.pk: duplicates._profile_of(p) for p in people}
     queries = {pk: q for pk, q in queries.items() if q.spellings or q.documents}
     similar = _similar_codes_many(queries.values())
@@ -132,7 +134,9 @@ def _hits_counted(keys_of: dict) -> dict:
 # `_hits_counted` in one statement: the people's keys (as indexes into one array of the
 # distinct keys) joined to the key index, counted per person and holder, the best
 # MAX_SCORED holders of each person kept. The same order as find_candidates (hits
-# descending, then holder id).
+# descending, then holder id). Each distinct key is looked up in the index on its own
+# (LATERAL ... OFFSET 0): while a list is imported the key table grows far faster than its
+# statistics, and the planner, believing it small, would otherwise read all of it.
 _HITS_SQL = """
 SELECT person, holder FROM (
     SELECT q.person, k.person_id AS holder,
@@ -140,8 +144,13 @@ SELECT person, holder FROM (
                PARTITION BY q.person ORDER BY count(*) DESC, k.person_id
            ) AS place
     FROM unnest({people}, {keys}) AS q(person, key)
-    JOIN unnest({distinct}) WITH ORDINALITY AS d(key, n) ON d.n = q.key
-    JOIN {table} k ON k.{key} = d.key
+    JOIN (
+        SELECT d.n, k.person_id
+        FROM unnest({distinct}) WITH ORDINALITY AS d(key, n)
+        CROSS JOIN LATERAL (
+            SELECT k.person_id FROM {table} k WHERE k.{key} = d.key OFFSET 0
+        ) AS k
+    ) AS k ON k.n = q.key
     WHERE k.person_id <> ({ids})[q.person]
     GROUP BY q.person, k.person_id
 ) AS ranked
@@ -175,13 +184,25 @@ def _hits_in_database(keys_of: dict) -> dict:
     sql = _HITS_SQL.format(table=qn(PersonMatchKey._meta.db_table), key=qn("key"), **arrays)
     hits_of: dict = {pk: [] for pk in ids}
     with connection.cursor() as cursor:
-        # The planner expects far more rows than come back and would compile the query
-        # (JIT), which takes longer than running it.
-        cursor.execute("SELECT set_config('jit', 'off', true)")
         cursor.execute(sql, params)
         for person, holder in cursor.fetchall():
             hits_of[ids[person - 1]].append(holder)
     return hits_of
+
+
+def planned_for_these_values() -> None:
+    """For the rest of the transaction (PostgreSQL), plan every statement for its values.
+
+    Statements are prepared (settings: server_side_binding) and PostgreSQL would soon plan
+    them once for any values: for arrays of unknown length, against tables whose statistics
+    lag behind an import, such a plan reads whole tables (seconds for each chunk of a list).
+    The planner also expects far more rows than come back and would compile the statements
+    (JIT), which takes longer than running them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+            "set_config('jit', 'off', true)"
+        )
 
 
 def array_parameter(name: str, values, cast: str) -> tuple[str, object]:

@@ -216,14 +216,16 @@ def spelling_similarity(a: Spelling, b: Spelling) -> NameMatch:
 def _spelling_similarity(a: Spelling, b: Spelling) -> tuple[float, bool | None]:
     """(similarity, swapped) of two spellings; swapped None when they have no words."""
     arabic = a.from_arabic != b.from_arabic
-    pairs = sorted(
-        (
-            (word_similarity(x, y, arabic), i, j)
-            for i, x in enumerate(a.words)
-            for j, y in enumerate(b.words)
-        ),
-        reverse=True,
-    )
+    known = _word_pairs.get
+    pairs = []
+    for i, x in enumerate(a.words):
+        row = (x.number << 33) | arabic
+        for j, y in enumerate(b.words):
+            similarity = known(row | (y.number << 1))
+            if similarity is None:
+                similarity = word_similarity(x, y, arabic)
+            pairs.append((similarity, i, j))
+    pairs.sort(reverse=True)
     used_a, used_b = set(), set()
     total = weight = 0.0
     weakest = 1.0
