@@ -75,7 +75,7 @@ def find_candidates(person, *, programme=None, limit: int = 5) -> list[Candidate
     )
     if not keys:
         return []
-    hits = (
+    hits = list(
         PersonMatchKey.objects.filter(_in(PersonMatchKey, "key", sorted(keys)))
         .exclude(person_id=person.pk)
         .values("person_id")
@@ -97,9 +97,11 @@ def find_candidates(person, *, programme=None, limit: int = 5) -> list[Candidate
             "place_of_birth",
         )
     }
+    # Candidates in the order found (most keys in common, then id), so that candidates
+    # of equal score come in that order whatever order the database returns rows in.
     ranked = rank(
         query,
-        [(pk, _profile_of_row(row)) for pk, row in rows.items()],
+        [(pk, _profile_of_row(rows[pk])) for pk in hits if pk in rows],
         limit=limit,
         namesakes=_namesakes(query, person.pk),
     )
