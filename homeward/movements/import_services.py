@@ -12,6 +12,7 @@ again, re-exported with its rows reordered, or another list naming the same retu
 creates nothing twice.
 """
 
+import json
 import logging
 import time
 from pathlib import Path
@@ -36,7 +37,16 @@ from homeward.programmes.models import Programme
 from homeward.registration.duplicate_services import duplicates_check_at_entry
 from homeward.registration.duplicates_many import duplicates_check_many, planned_for_these_values
 
-from .imports import Check, Place, Row, check_table, file_sha256, read_table
+from .imports import (
+    Check,
+    Place,
+    Row,
+    check_table,
+    file_sha256,
+    read_table,
+    rows_as_json,
+    rows_from_json,
+)
 from .models import IMPORTABLE_SCHEMES, ImportBatch, ImportedRow, ImportStatus
 
 log = logging.getLogger(__name__)
@@ -113,9 +123,11 @@ def _imported_keys_joined(office_id, keys: list[str]) -> list[str]:
         f"ON r.{qn(table.get_field('office').column)} = %s "
         f"AND r.{qn(table.get_field('row_key').column)} = k.key"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [",".join(keys), office_id])  # keys are sha256 in hex
-        return [row[0] for row in cursor.fetchall()]
+    with transaction.atomic():
+        planned_for_these_values()  # a plan made for a chunk's 500 keys suits no other list
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [",".join(keys), office_id])  # keys are sha256 in hex
+            return [row[0] for row in cursor.fetchall()]
 
 
 def _check(content: bytes, file_name: str, office, programme, scheme: str) -> Check:
@@ -151,6 +163,34 @@ def _batch_file(batch: ImportBatch) -> Path:
     return Path(settings.PRIVATE_FILES_DIR) / "imports" / f"{batch.pk}.{batch.file_kind}"
 
 
+def _checked_file(batch: ImportBatch) -> Path:
+    """The rows import_start found valid and not yet imported, kept for import_run."""
+    return Path(settings.PRIVATE_FILES_DIR) / "imports" / f"{batch.pk}.checked.json"
+
+
+def _keep_checked_rows(batch: ImportBatch, check: Check) -> None:
+    data = {
+        "sha256": batch.file_sha256,
+        "on": timezone.localdate().isoformat(),
+        "rows": rows_as_json(check.to_import),
+    }
+    _checked_file(batch).write_text(json.dumps(data))
+
+
+def _checked_rows(batch: ImportBatch) -> list[Row] | None:
+    """The rows import_start checked, if checked today (the checks depend on the date);
+    None when they must be checked again."""
+    try:
+        data = json.loads(_checked_file(batch).read_text())
+    except (OSError, ValueError):
+        return None
+    if data.get("sha256") != batch.file_sha256 or data.get("on") != (
+        timezone.localdate().isoformat()
+    ):
+        return None
+    return rows_from_json(data["rows"])
+
+
 @transaction.atomic
 def import_start(
     *, actor, content: bytes, file_name: str, office: Office, programme: Programme, scheme: str
@@ -175,6 +215,7 @@ def import_start(
     path = _batch_file(batch)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
+    _keep_checked_rows(batch, check)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -231,14 +272,24 @@ def _run(batch: ImportBatch) -> None:
     if not actor.is_active or not can_import_at(actor, batch.office):
         _finish(batch, ImportStatus.FAILED, error=_("The importer may no longer open cases here."))
         return
-    content = _batch_file(batch).read_bytes()
-    # Checked again: rows another import took meanwhile are now "already imported".
-    check = _check(content, batch.file_name, batch.office, batch.programme, batch.scheme)
-    batch.report = check.report
-    batch.already_imported_rows = len(check.already_imported)
-    batch.rows_to_import = len(check.to_import)
+    rows = _checked_rows(batch)
+    if rows is None:
+        content = _batch_file(batch).read_bytes()
+        # Checked again: rows another import took meanwhile are now "already imported".
+        check = _check(content, batch.file_name, batch.office, batch.programme, batch.scheme)
+        batch.report = check.report
+        batch.already_imported_rows = len(check.already_imported)
+        rows = check.to_import
+    else:
+        # Checked by import_start today; rows another import took meanwhile are now
+        # "already imported", as a new check would find.
+        done = set(_imported_keys(batch.office_id)([r.key for r in rows]))
+        taken = [r for r in rows if r.key in done]
+        rows = [r for r in rows if r.key not in done]
+        batch.already_imported_rows += len(taken)
+        _report_skipped(batch, taken)
+    batch.rows_to_import = len(rows)
     _save_progress(batch)
-    rows = check.to_import
     for start in range(0, len(rows), CHUNK):
         _import_chunk(batch, actor, rows[start : start + CHUNK])
         _save_progress(batch)
@@ -284,6 +335,7 @@ def _finish(batch: ImportBatch, status: str, *, error: str = "") -> None:
             },
         )
     _batch_file(batch).unlink(missing_ok=True)
+    _checked_file(batch).unlink(missing_ok=True)
 
 
 def _import_chunk(batch: ImportBatch, actor, rows: list[Row]) -> None:
@@ -299,7 +351,8 @@ def _import_chunk(batch: ImportBatch, actor, rows: list[Row]) -> None:
     batch.created_cases += len(fresh)
     batch.skipped_rows += len(rows) - len(fresh)
     batch.likely_duplicates += likely
-    _report_skipped(batch, [r for r in rows if r not in fresh])
+    kept = {id(r) for r in fresh}
+    _report_skipped(batch, [r for r in rows if id(r) not in kept])
 
 
 def _lock_and_keep_fresh(batch: ImportBatch, rows: list[Row]) -> list[Row]:

@@ -326,6 +326,36 @@ def check_table(
     return Check(table.kind, len(rows), to_import, invalid, repeated, already)
 
 
+DATE_VALUES = ("date_of_birth", "flight_date")
+
+
+def rows_as_json(rows: list[Row]) -> list[dict]:
+    """Checked rows as JSON values (`rows_from_json` reads them back)."""
+    return [
+        {
+            "number": r.number,
+            "name": r.name,
+            "key": r.key,
+            "values": {
+                k: (v.isoformat() if k in DATE_VALUES and v is not None else v)
+                for k, v in r.values.items()
+            },
+        }
+        for r in rows
+    ]
+
+
+def rows_from_json(data: list[dict]) -> list[Row]:
+    rows = []
+    for item in data:
+        values = dict(item["values"])
+        for k in DATE_VALUES:
+            if values.get(k) is not None:
+                values[k] = datetime.date.fromisoformat(values[k])
+        rows.append(Row(item["number"], item["name"], values, {}, item["key"]))
+    return rows
+
+
 def _cells(cells: list, columns: dict[str, int]) -> dict:
     return {c: (cells[i] if i < len(cells) else None) for c, i in columns.items()}
 

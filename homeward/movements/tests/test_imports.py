@@ -291,3 +291,80 @@ def test_an_unexpected_error_fails_the_batch_with_a_clear_status(setup, monkeypa
     assert batch.status == ImportStatus.FAILED
     assert "unexpected error" in batch.error
     assert batch.finished_at is not None
+
+
+# Returnees already in the register, and rows of a list naming some of them (other
+# spellings, the same date of birth or age) and some of each other.
+REGISTERED = [
+    ("Mamadou", "Diallo", "M", datetime.date(1990, 4, 2)),
+    ("Aïssatou", "Diallo", "F", datetime.date(1995, 3, 14)),
+    ("Ousmane", "Sow", "M", datetime.date(1979, 12, 1)),
+]
+PLANTED = [
+    # family, given, sex, age, date of birth
+    ("Jallow", "Mamadou", "M", "", "02/04/1990"),
+    ("Dialo", "Mamadu", "M", "", "04/02/1990"),
+    ("Jallo", "Aissatou", "F", "", "14/03/1995"),
+    ("Sowe", "Usman", "M", "", "01/12/1979"),
+    ("Ndiaye", "Awa", "F", "37", ""),
+    ("N'Diaye", "Hawa", "F", "38", ""),
+    ("Fall", "Fatou", "F", "", "02/02/2001"),
+    ("Fall", "Fatou", "F", "", "02/02/2001"),
+    ("Diallo", "Mamadou", "M", "35", ""),
+]
+
+
+def _planted_list() -> bytes:
+    rows = lists.rows(len(PLANTED))
+    for i, (row, (family, given, sex, age, born)) in enumerate(zip(rows, PLANTED, strict=True)):
+        row.update(
+            {
+                "Family name": family,
+                "Given names": given,
+                "Sex": sex,
+                "Age": age,
+                "Date of birth": born,
+                "Authority reference": f"P-{i}",
+            }
+        )
+    return lists.as_csv(rows)
+
+
+def test_r_dup_1_imported_cases_get_the_candidates_of_the_per_row_service(setup):
+    """R-DUP-1 on a list (R-ARR-3): the checks recorded in bulk hold what the per-row
+    duplicate search finds for each case, against the register and the list's other rows."""
+    from homeward.registration.duplicate_services import _jsonable
+    from homeward.registration.duplicates import find_candidates
+    from homeward.testing.factories import make_person
+
+    world = setup
+    for given, family, sex, born in REGISTERED:
+        make_person(world.dakar, given, family, sex=sex, date_of_birth=born)
+    batch = _start(world, _planted_list())
+    assert batch.created_cases == len(PLANTED)
+    checks = DuplicateCheck.objects.filter(case__notification__batch=batch).select_related(
+        "case__person", "case__programme"
+    )
+    assert checks.count() == len(PLANTED)
+    found = 0
+    for check in checks:
+        one = find_candidates(check.case.person, programme=check.case.programme)
+        assert check.candidates == [_jsonable(c) for c in one], check.case.person.display_name
+        found += len(one)
+    assert found >= len(PLANTED)
+    assert batch.likely_duplicates == sum(
+        1 for c in checks if any(x["likely"] for x in c.candidates)
+    )
+    assert batch.likely_duplicates >= 4
+
+
+def test_r_dup_1_later_chunks_find_rows_of_earlier_chunks(setup, monkeypatch):
+    """A list goes in chunks; a row finds the returnee an earlier chunk registered."""
+    world = setup
+    monkeypatch.setattr(import_services, "CHUNK", 2)
+    batch = _start(world, _planted_list())
+    assert batch.created_cases == len(PLANTED)
+    last = DuplicateCheck.objects.get(case__notification__row_number=len(PLANTED) + 1)
+    first = ImportedRow.objects.get(batch=batch, row_number=2)
+    assert first.person_id is not None
+    assert str(first.person_id) in {c["person_id"] for c in last.candidates}
