@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from homeward.accounts.access import access_for
+from homeward.accounts.clock import office_localtime
 from homeward.accounts.roles import FieldGroup, Perm
 from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record
@@ -97,7 +98,7 @@ def returnee_sheet_pdf(*, actor, case_id, language: str = "") -> tuple[bytes, st
     language = returnee_language(case, language)
     booking = (
         Booking.objects.filter(case=case, status__in=(*ACTIVE_BOOKING, BookingStatus.DEPARTED))
-        .select_related("movement")
+        .select_related("movement__host_office")
         .order_by("-created_at")
         .first()
     )
@@ -106,7 +107,11 @@ def returnee_sheet_pdf(*, actor, case_id, language: str = "") -> tuple[bytes, st
             **case_context(case),
             "booking": booking,
             "movement": booking.movement if booking else None,
-            "departs_at": formats.date_format(booking.movement.departs_at, "DATETIME_FORMAT")
+            # The host office's wall-clock time, as the ticket and the airport show it.
+            "departs_at": formats.date_format(
+                office_localtime(booking.movement.host_office, booking.movement.departs_at),
+                "DATETIME_FORMAT",
+            )
             if booking
             else "",
             "form_version": RETURNEE_SHEET_VERSION,

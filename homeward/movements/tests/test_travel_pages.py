@@ -213,3 +213,27 @@ def test_travel_documents_page_links_the_cases_bookings(world, client):
     login(client, world.user("movement_officer"))
     page = client.get(reverse("web:travel_documents", args=[booking.case.reference]))
     assert reverse("web:movement_booking", args=[booking.pk]).encode() in page.content
+
+
+def test_departure_is_typed_and_shown_in_the_host_offices_time(world, client):
+    """Niamey is at UTC+1: "10:00" typed for a Niamey departure is 09:00 UTC, and the
+    board shows 10:00 again (the zone's abbreviation beside it), whatever the server's zone."""
+    import datetime
+
+    login(client, world.user("movement_officer"))
+    day = departure(12).date()
+    data = {
+        "form": "movement",
+        "host_office": world.niamey.pk,
+        "origin_office": world.dakar.pk,
+        "means": "bus",
+        "departs_at": f"{day.isoformat()}T10:00",
+        "departure_place": "Niamey",
+        "arrival_place": "Dakar",
+        "luggage_allowance": "20 kg",
+    }
+    assert client.post(reverse("web:movement_list"), data).status_code == 302
+    mv = Movement.objects.get()
+    assert mv.departs_at == datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=datetime.UTC)
+    board = client.get(reverse("web:movement_board", args=[mv.pk])).content.decode()
+    assert "10 a.m. WAT" in board  # English DATETIME_FORMAT: "Dec. 5, 2026, 10 a.m."

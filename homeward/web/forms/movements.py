@@ -1,11 +1,13 @@
 """Forms of the travel pages (phases 2–3); the rules are checked by the movements services."""
 
+import datetime
+
 from django import forms
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.access import access_for
-from homeward.accounts.clock import office_localtime
+from homeward.accounts.clock import office_localtime, office_zone
 from homeward.accounts.models import Office
 from homeward.accounts.roles import Perm
 from homeward.geo.models import Country
@@ -14,6 +16,15 @@ from homeward.movements.models import Means, Movement, TravelDocumentKind, Trave
 from .base import Form
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def at_office(moment: datetime.datetime, office) -> datetime.datetime:
+    """The wall-clock time typed (read by the field in the server's zone) as the same time
+    at the office: "10:00" for a Niamey departure is 10:00 in Niamey."""
+    typed = timezone.make_naive(moment, timezone.get_current_timezone())
+    return timezone.make_aware(typed, office_zone(office))
+
+
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -46,6 +57,8 @@ class MovementForm(Form):
         data = super().clean()
         if bool(data.get("transit_place")) != bool(data.get("transit_office")):
             self.add_error("transit_office", _("Give both the transit point and its office."))
+        if data.get("departs_at") and data.get("host_office"):
+            data["departs_at"] = at_office(data["departs_at"], data["host_office"])
         return data
 
     def service_data(self) -> dict:

@@ -12,6 +12,7 @@ from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.access import access_for
+from homeward.accounts.clock import office_localtime
 from homeward.accounts.roles import Role
 from homeward.cases import workflow
 from homeward.cases.models import Phase
@@ -208,3 +209,13 @@ def case_rows(rows):
 def _assignee(row: dict) -> str:
     full = f"{row['assigned_to__first_name'] or ''} {row['assigned_to__last_name'] or ''}".strip()
     return full or row["assigned_to__username"] or "—"
+
+
+@register.simple_tag
+def office_time(moment, office, format_name: str = "SHORT_DATETIME_FORMAT") -> str:
+    """A moment as the wall-clock time of an office, with its zone's abbreviation: a
+    movement leaves at the host office's local time, whoever reads the page."""
+    if moment is None:
+        return ""
+    local = office_localtime(office, moment)
+    return f"{date_format_value(local, get_format(format_name))} {local.tzname()}"

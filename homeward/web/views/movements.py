@@ -336,7 +336,7 @@ def travel_documents(request, reference):
     context = {
         "case": case,
         "bookings": Booking.objects.filter(case=case)
-        .select_related("movement")
+        .select_related("movement__host_office")
         .order_by("-created_at"),
         "requests": [(r, outcome_forms.get(r.pk)) for r in requests_],
         "form": form,
