@@ -1312,16 +1312,15 @@ def booking_rebook(*, actor, booking_id, version: int | None, movement_id, reaso
         _("Returnee %(reference)s rebooked") % {"reference": case.reference},
         _(
             "%(reference)s no longer travels on %(old)s of %(old_day)s but on %(new)s of "
-            "%(new_day)s (%(reason)s). An Advance Booking Notification of the new movement "
-            "follows."
+            "%(new_day)s. An Advance Booking Notification of the new movement follows."
         )
+        # No free-text reason: notices are also e-mailed, and a reason may be personal.
         % {
             "reference": case.reference,
             "old": previous,
             "old_day": departure_day(previous),
             "new": target,
             "new_day": departure_day(target),
-            "reason": reason,
         },
     )
     return new
