@@ -230,6 +230,7 @@ def _spelling_similarity(a: Spelling, b: Spelling) -> tuple[float, bool | None]:
     total = weight = 0.0
     weakest = 1.0
     crossed = straight = 0
+    pairable = min(len(a.words), len(b.words))
     for similarity, i, j in pairs:
         if i in used_a or j in used_b:
             continue
@@ -245,6 +246,8 @@ def _spelling_similarity(a: Spelling, b: Spelling) -> tuple[float, bool | None]:
                 straight += 1
             else:
                 crossed += 1
+        if len(used_a) == pairable:
+            break  # every word of the shorter name is paired: no pair left to take
     if not weight:
         return 0.0, None
     # The weakest pair weighs in: one name alike (Diallo) does not make up for another that
@@ -252,6 +255,8 @@ def _spelling_similarity(a: Spelling, b: Spelling) -> tuple[float, bool | None]:
     aligned = 0.6 * total / weight + 0.4 * weakest
     missing = max(len(a.words), len(b.words)) - len(used_a)
     aligned *= 1 - 0.07 * missing
+    if aligned >= 0.97:
+        return aligned, crossed > straight  # joined words (at most 0.97) cannot do better
     # Words split or joined differently ("Abdoul Karim" / "Abdoulkarim").
     joined = max(
         Levenshtein.normalized_similarity(a.joined, b.joined),
@@ -271,6 +276,21 @@ def name_similarity(a: Profile, b: Profile) -> NameMatch:
                 found.similarity == best.similarity and best.swapped and not found.swapped
             ):
                 best = found
+    return best
+
+
+def _name_score(a: Profile, b: Profile) -> float:
+    """name_similarity(a, b).similarity, without building the matches (ranking compares
+    every candidate, and explains only those it keeps)."""
+    best = 0.0
+    known = _spelling_pairs.get
+    for x in a.spellings:
+        row = x.number << 32
+        for y in b.spellings:
+            found = known(row | y.number)
+            similarity = found[0] if found is not None else spelling_similarity(x, y).similarity
+            if similarity > best:
+                best = similarity
     return best
 
 
@@ -393,8 +413,12 @@ class Comparison:
 def compare(a: Profile, b: Profile, *, explain: bool = True) -> Comparison:
     """How alike two records are, with the reasons a person would give (only worked out
     when `explain`: ranking explains the few candidates it keeps)."""
-    name = name_similarity(a, b)
-    log_odds = PRIOR + _name_weight(name.similarity)
+    if explain:
+        name = name_similarity(a, b)
+        similarity = name.similarity
+    else:
+        similarity = _name_score(a, b)
+    log_odds = PRIOR + _name_weight(similarity)
     reasons = []
     if explain and (reason := _name_reason(name)):
         reasons.append(reason)
@@ -426,7 +450,7 @@ def compare(a: Profile, b: Profile, *, explain: bool = True) -> Comparison:
             reasons.append(_("Same document number"))
     if a.documents & b.documents:
         chance = 0.0
-    return Comparison(log_odds, tuple(reasons), name.similarity, decisive, chance)
+    return Comparison(log_odds, tuple(reasons), similarity, decisive, chance)
 
 
 @dataclass(frozen=True)
