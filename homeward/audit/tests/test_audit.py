@@ -36,11 +36,7 @@ def test_r_dat_3_model_refuses_update_and_delete(db):
     assert AuditEvent.objects.get(pk=event.pk).summary == "x"
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="the trigger exists on PostgreSQL, the production database; "
-    "this test runs in the PostgreSQL pass of make test",
-)
+@pytest.mark.postgresql  # the trigger exists on PostgreSQL, the production database
 def test_r_dat_3_postgresql_refuses_update_and_delete_at_database_level(db):
     event = audit_record(actor=None, action="export", object_type="cases.case", summary="kept")
     for statement in (
