@@ -533,6 +533,7 @@ def booking_create(
         gettext_lazy("Booked on a movement"),
         {"movement": str(movement.pk)},
     )
+    _update_transit_head_count(movement)
     return booking
 
 
@@ -700,6 +701,7 @@ def booking_cancel(*, actor, booking_id, reason: str) -> Booking:
         gettext_lazy("Booking cancelled"),
         {"reason": reason.strip()},
     )
+    _update_transit_head_count(booking.movement)
     return booking
 
 
@@ -918,6 +920,26 @@ def _request_transit_assistance(movement: Movement, migrants: int) -> list:
                 % {"n": migrants, "place": leg.to_place, "day": departure_day(movement)},
             )
     return created
+
+
+def _update_transit_head_count(movement: Movement) -> None:
+    """R-TRV-11: transit offices asked to assist (when the ABN was sent) are told when a
+    booking leaves or joins the movement before departure, not only at the departure."""
+    requests = list(movement.transit_requests.select_related("transit_office", "leg"))
+    if not requests:
+        return
+    migrants = active_bookings_count(movement)
+    for request in requests:
+        if request.migrants == migrants:
+            continue
+        request.migrants = migrants
+        request.save(update_fields=["migrants", "updated_at"])
+        _notify(
+            request.transit_office,
+            _("Transit assistance changed"),
+            _("%(n)s returnees now transit at %(place)s on %(day)s.")
+            % {"n": migrants, "place": request.leg.to_place, "day": departure_day(movement)},
+        )
 
 
 def _active_bookings(movement: Movement) -> list:
@@ -1323,6 +1345,8 @@ def booking_rebook(*, actor, booking_id, version: int | None, movement_id, reaso
             "new_day": departure_day(target),
         },
     )
+    _update_transit_head_count(previous)
+    _update_transit_head_count(target)
     return new
 
 

@@ -417,3 +417,39 @@ def test_suspension_lift_api(world):
     answer = client_for(manager(world)).post(url, data, format="json")
     assert answer.status_code == 200 and answer.json()["lifted_on"] == TODAY.isoformat()
     assert Suspension.objects.get().is_lifted
+
+
+def test_r_trv_11_transit_office_told_when_a_rebooking_changes_the_head_count(
+    world, django_capture_on_commit_callbacks
+):
+    from homeward.movements.models import TransitAssistanceRequest
+    from homeward.testing.factories import OfficeFactory
+
+    bamako = OfficeFactory(
+        code="BKO", name="Bamako", country_id="ML", is_transit=True, email="bko@example.org"
+    )
+    legs = [
+        {"from_place": "Niamey", "to_place": "Bamako", "transit_office_id": bamako.pk},
+        {"from_place": "Bamako", "to_place": "Dakar"},
+    ]
+    indirect = movement(world, days=10, legs=legs)
+    staying = booked_case(world, indirect)
+    leaving = book(world, indirect, ready_case(world))
+    request = TransitAssistanceRequest.objects.get(movement=indirect)
+    assert request.migrants == 2  # the booking after the ABN counts in at once
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        rebook(world, leaving, movement(world, days=20))
+    request.refresh_from_db()
+    assert request.migrants == 1
+    assert [m.to for m in mail.outbox if m.to == ["bko@example.org"]] == [["bko@example.org"]]
+    assert "1 returnees now transit at Bamako" in next(
+        m.body for m in mail.outbox if m.to == ["bko@example.org"]
+    )
+    # A plain cancellation before departure counts out too.
+    joining = book(world, indirect, ready_case(world))
+    request.refresh_from_db()
+    assert request.migrants == 2
+    services.booking_cancel(actor=officer(world), booking_id=joining.pk, reason="Changed mind")
+    request.refresh_from_db()
+    assert request.migrants == 1 and staying.movement_id == indirect.pk
