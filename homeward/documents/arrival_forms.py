@@ -1,10 +1,11 @@
 """Forms of phase 4 (arrival) printed from the record: the pocket-money acknowledgement of
 payment receipt (R-ARR-4) and the UMC handover notification (R-ARR-6)."""
 
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from homeward.accounts.clock import office_localtime, office_today
 from homeward.accounts.roles import FieldGroup
 from homeward.arrivals.policies import can_read_amounts
 from homeward.arrivals.selectors import pocket_money_for_case
@@ -47,7 +48,7 @@ def pocket_money_receipt_pdf(*, actor, case_id, language: str = "") -> tuple[byt
     payment = pocket_money_for_case(case)
     if payment is not None and payment.received_before_departure:
         raise NotFound(_("Pocket money was received before departure: no receipt is printed."))
-    paid_on = payment.paid_on if payment else timezone.localdate()
+    paid_on = payment.paid_on if payment else office_today(case.origin_office)
     rate = payment.rate if payment else rate_for(case, paid_on)
     if payment is None and rate is None:
         raise NotFound(_("No pocket money rate is set for this programme and origin country."))
@@ -120,15 +121,9 @@ def umc_handover_pdf(*, actor, case_id, language: str = "") -> tuple[bytes, str]
             "form_version": HANDOVER_VERSION,
             "printed_by": actor.get_full_name() or actor.get_username(),
             "arrival": arrival,
-            "arrived_at": formats.date_format(
-                timezone.localtime(arrival.arrived_at), "DATETIME_FORMAT"
-            ),
+            "arrived_at": _at_origin(case, arrival.arrived_at),
             "handover": handover,
-            "handed_over_at": formats.date_format(
-                timezone.localtime(handover.handed_over_at), "DATETIME_FORMAT"
-            )
-            if handover
-            else "",
+            "handed_over_at": _at_origin(case, handover.handed_over_at) if handover else "",
             "guardians": list(case.guardians.filter(identity_confirmed=True)),
         }
         pdf = render_pdf("documents/umc_handover.html", context, language=language)
@@ -136,3 +131,10 @@ def umc_handover_pdf(*, actor, case_id, language: str = "") -> tuple[bytes, str]
         actor, case, UMC_HANDOVER, language, gettext_lazy("UMC handover notification printed")
     )
     return pdf, language
+
+
+def _at_origin(case, moment) -> str:
+    """A moment as the origin office's wall-clock time, with its zone: the child arrives
+    and is handed over there, whoever prints the notification."""
+    local = office_localtime(case.origin_office, moment)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"

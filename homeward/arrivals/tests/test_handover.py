@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from homeward.accounts.roles import Role
 from homeward.arrivals.handover import umc_handover_record
-from homeward.arrivals.models import Provision, UmcHandover
+from homeward.arrivals.models import ArrivalRecord, Provision, UmcHandover
 from homeward.arrivals.reception import arrival_record, reception_plan_save
 from homeward.cases.models import Phase, VulnerabilityFlag
 from homeward.core.errors import PermissionDenied, ValidationFailed
@@ -104,3 +104,15 @@ def test_r_arr_6_handover_notification_pdf_has_arrival_handover_and_reference(wo
     assert case.reference in text
     assert "UMC handover notification" in text
     assert "Mariama Diallo" in text and "DSS" in text and "National identity card" in text
+
+
+def test_r_arr_6_handover_notification_prints_the_origin_offices_time(world):
+    world.dakar.time_zone = "Africa/Lagos"  # one hour ahead of UTC, named WAT
+    world.dakar.save()
+    case, _guardian = arrived_child(world)
+    arrival = ArrivalRecord.objects.get(case=case)
+    arrival.arrived_at = datetime.datetime(2026, 3, 10, 23, 30, tzinfo=datetime.UTC)
+    arrival.save(update_fields=["arrived_at"])
+    pdf, _language = umc_handover_pdf(actor=reception(world), case_id=case.pk, language="en")
+    text = " ".join(pdf_text(pdf).split())
+    assert "March 11, 2026, 12:30 a.m. WAT" in text  # the next day in Dakar's zone
