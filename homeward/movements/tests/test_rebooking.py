@@ -171,7 +171,7 @@ def test_r_sus_1_flagged_booking_rebooked_after_the_suspension_ends(world):
 def test_r_trv_6_rebooking_applies_the_new_movements_escort_rules(world, monkeypatch):
     old = booked_case(world, movement(world, days=10))
     charter = movement(world, days=20, means="charter")
-    monkeypatch.setattr(services, "active_bookings_count", lambda movement: 50)
+    monkeypatch.setattr(services.rebooking, "active_bookings_count", lambda movement: 50)
     with pytest.raises(TransitionBlocked) as exc:  # R-TRV-5: the 51st on the charter
         rebook(world, old, charter)
     assert any("large-scale" in r for r in exc.value.reasons)

@@ -204,7 +204,7 @@ def test_r_trv_5_more_than_50_is_large_scale_with_requirements(world):
 
 def test_r_trv_5_the_51st_booking_needs_an_operational_escort(world, monkeypatch):
     mv = movement(world, means="charter")
-    monkeypatch.setattr(services, "active_bookings_count", lambda movement: 50)
+    monkeypatch.setattr(services.bookings, "active_bookings_count", lambda movement: 50)
     with pytest.raises(TransitionBlocked) as exc:
         book(world, mv, ready_case(world))
     assert any("large-scale" in r for r in exc.value.reasons)
