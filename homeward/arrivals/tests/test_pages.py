@@ -288,3 +288,42 @@ def test_pocket_money_page_has_unique_field_ids(client, world, senegal_rate):
     url = reverse("web:case_pocket_money", args=[case.reference])
     _assert_unique_ids(client.get(url))
     _assert_unique_ids(client.post(url, {**paid(), "amount_local": "-5"}))
+
+
+def test_notices_page_in_the_offices_time_and_bounded_queries(client, world):
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from homeward.arrivals.models import OfficeNotice
+
+    world.dakar.time_zone = "Africa/Lagos"  # UTC+1, named WAT
+    world.dakar.save()
+    actor = world.user(Role.RECEPTION_OFFICER, "dakar")
+    client.force_login(actor)
+
+    def notice(message: str) -> OfficeNotice:
+        return OfficeNotice.objects.create(
+            office=world.dakar,
+            case=world.case(phase=Phase.ARRIVED),
+            kind=OfficeNotice.Kind.SECONDARY_MOVEMENT,
+            message=message,
+        )
+
+    def statements() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("web:arrival_notices"))
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    first = notice("Not from Senegal")
+    OfficeNotice.objects.filter(pk=first.pk).update(
+        created_at=datetime.datetime(2026, 3, 10, 23, 30, tzinfo=datetime.UTC)
+    )
+    one, text = statements()
+    assert "03/11/2026 12:30 a.m. WAT" in text  # the notice's day at the office
+    for index in range(4):
+        notice(f"Notice {index}")
+    five, text = statements()
+    assert five == one and text.count('class="case-ref"') == 5

@@ -165,3 +165,32 @@ def test_batch_list_query_count_does_not_grow(setup, client, django_assert_max_n
     with django_assert_max_num_queries(14):
         response = client.get(reverse("web:import_list"))
     assert response.content.decode().count("l.csv") == 6
+
+
+def test_batch_page_query_count_does_not_grow_with_its_rows(setup, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = setup
+    user = world.user("reception_officer", "dakar")
+    client.force_login(user)
+
+    def statements(count: int, prefix: str) -> tuple[int, str]:
+        batch = import_start(
+            actor=user,
+            content=lists.as_csv(lists.rows(count, bad_every=4, prefix=prefix)),
+            file_name="l.csv",
+            office=world.dakar,
+            programme=world.programme,
+            scheme="forced",
+        )
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("web:import_detail", args=[batch.pk]))
+        assert page.status_code == 200
+        return len(queries), page.content.decode()
+
+    small, _page = statements(4, "S")
+    large, page = statements(20, "L")
+    assert large == small
+    batch = ImportBatch.objects.get(total_rows=20)
+    assert batch.created_cases == 15 and page.count('href="/cases/') >= 15

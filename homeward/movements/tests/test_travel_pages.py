@@ -7,7 +7,7 @@ from django.urls import reverse
 from homeward.cases.models import Phase, VulnerabilityFlag
 from homeward.movements.models import AbnStatus, Booking, Movement, Suspension
 
-from .travel import book, booked_case, departure, movement, ready_case
+from .travel import TODAY, book, booked_case, departure, movement, ready_case
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +237,32 @@ def test_departure_is_typed_and_shown_in_the_host_offices_time(world, client):
     assert mv.departs_at == datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=datetime.UTC)
     board = client.get(reverse("web:movement_board", args=[mv.pk])).content.decode()
     assert "10 a.m. WAT" in board  # English DATETIME_FORMAT: "Dec. 5, 2026, 10 a.m."
+
+
+def _statements(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_suspensions_page_query_count_does_not_grow_with_suspensions(world, client):
+    from homeward.movements import services
+
+    manager = world.user("programme_manager", "niamey")
+    login(client, manager)
+    url = reverse("web:movement_suspensions")
+
+    def suspend(index: int):
+        services.suspension_create(
+            actor=manager, country_id="SN", reason=f"Floods {index}", starts_on=TODAY
+        )
+
+    suspend(0)
+    one = _statements(client, url)
+    for index in range(1, 5):
+        suspend(index)
+    assert Suspension.objects.count() == 5
+    assert _statements(client, url) == one
