@@ -141,3 +141,25 @@ def test_r_arr_1_api_reception_request_by_the_host_office_only(world):
     assert host.post(url, {"note": "wheelchair"}, format="json").status_code == 201
     other = client_for(world.user(Role.MOVEMENT_OFFICER, "rabat"))
     assert other.post(url, {}, format="json").status_code == 404
+
+
+def test_r_arr_4_ledger_api_is_flat_in_statements(world, senegal_rate):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    finance = client_for(world.user(Role.FINANCE_OFFICER, "dakar"))
+    ledger = f"/api/v1/pocket-money/ledger/?office={world.dakar.pk}"
+
+    def statements(path: str) -> tuple[int, dict]:
+        finance.get(path)  # memberships read once and kept with the user
+        with CaptureQueriesContext(connection) as queries:
+            response = finance.get(path)
+        assert response.status_code == 200
+        return len(queries), response.json()
+
+    finance.post(url(world.case(phase=Phase.ARRIVED)), paid(), format="json")
+    one, _body = statements(ledger)
+    for _ in range(4):
+        finance.post(url(world.case(phase=Phase.ARRIVED)), paid(), format="json")
+    five, body = statements(ledger)
+    assert len(body["payments"]) == 5 and five == one
