@@ -98,7 +98,7 @@ def test_r_arr_5_arrival_page_reads_times_on_the_origin_offices_clock(client, wo
     client.force_login(world.user(Role.RECEPTION_OFFICER, "dakar"))
     url = reverse("web:case_arrival", args=[case.reference])
     page = client.get(url).content.decode()
-    assert 'name="plan-expected_at" value="2026-11-24 10:00' in page
+    assert 'name="plan-expected_at" value="2026-11-24T10:00' in page
     local_now = timezone.localtime(timezone.now(), ZoneInfo("Africa/Lagos"))
     response = client.post(
         url,
