@@ -36,7 +36,11 @@ def seed(**options) -> tuple[str, dict[str, str]]:
 
 
 def test_seed_demo_loads_a_programme_with_every_role_phase_and_scheme():
+    from django.core import mail
+
+    mail.outbox = []
     output, passwords = seed()
+    assert mail.outbox == []  # the demo's notices are not sent (nor printed before the logins)
 
     assert "http://127.0.0.1:8000/" in output
     assert set(passwords) == set(LOGINS)

@@ -8,6 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from homeward.accounts.roles import Role
 from homeward.cases.models import Case
@@ -36,7 +37,11 @@ class Command(BaseCommand):
         if Case.objects.filter(programme=reference.programme).exists():
             self.stdout.write("The demo cases already exist; they were not created again.")
         else:
-            with transaction.atomic():
+            # The demo's notices would otherwise print thousands of e-mails before the logins.
+            with (
+                override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+                transaction.atomic(),
+            ):
                 created = cases_seed(reference, count=cases, seed=seed)
             self.stdout.write(
                 f"Created {len(created)} demo cases in {time.monotonic() - started:.1f} s."
