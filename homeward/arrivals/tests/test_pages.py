@@ -175,6 +175,21 @@ def test_r_arr_6_arrival_page_records_the_handover_and_prints_the_notification(c
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
 
 
+def test_r_arr_6_arrival_page_says_why_no_handover_form_without_a_confirmed_guardian(client, world):
+    from homeward.arrivals.tests.test_handover import arrived_child
+
+    case, guardian = arrived_child(world, confirmed=False)
+    url = reverse("web:case_arrival", args=[case.reference])
+    client.force_login(world.user(Role.RECEPTION_OFFICER, "dakar"))
+    page = client.get(url).content.decode()
+    assert "No legal guardian of this child has a confirmed identity yet" in page
+    assert 'name="handover-guardian"' not in page
+    guardian.identity_confirmed = True
+    guardian.save()
+    page = client.get(url).content.decode()
+    assert "No legal guardian of this child" not in page and 'name="handover-guardian"' in page
+
+
 def test_r_arr_1_host_office_requests_reception_from_the_arrival_page(client, world):
     from homeward.arrivals.models import ReceptionRequest
 

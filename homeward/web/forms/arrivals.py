@@ -108,7 +108,7 @@ class ArrivalForm(Form):
         label=_("Arrived at"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text=_("Leave empty for now."),
+        help_text=_("Leave empty to use the current time."),
     )
     place_kind = forms.ChoiceField(label=_("Place"), choices=[])
     place = forms.CharField(label=_("Airport, station or place"), max_length=200)
@@ -167,7 +167,7 @@ class UmcHandoverForm(Form):
         label=_("Handed over at"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text=_("Leave empty for now."),
+        help_text=_("Leave empty to use the current time."),
     )
     place = forms.CharField(label=_("Place of handover"), required=False, max_length=200)
     signed_in_presence = forms.BooleanField(

@@ -42,6 +42,7 @@ from homeward.arrivals.services import (
     pocket_money_record,
     rate_for,
 )
+from homeward.cases.policies import can_edit_case
 from homeward.cases.selectors import case_get_for
 from homeward.cases.services import case_viewed
 from homeward.core.errors import ApplicationError, ValidationFailed
@@ -353,6 +354,8 @@ def _arrival_case(request, case):
         "child": child,
         "handover": handover,
         "handover_form": handover_form,
+        "guardians_confirmed": child and handover_form.fields["guardian"].queryset.exists(),
+        "may_record_guardian": child and can_edit_case(request.user, case),
     }
     return render(request, "web/arrival_case.html", context, status=status)
 
