@@ -88,12 +88,17 @@ def returnee_language(case, requested: str = "") -> str:
 
 def returnee_sheet_pdf(*, actor, case_id, language: str = "") -> tuple[bytes, str]:
     """R-TRV-9: the returnee information sheet — reference number, travel, origin office
+def can_print_returnee_sheet(actor, case) -> bool:
+    """R-TRV-9: the host office's travel staff who may read the returnee's identity."""
+    perms = access_for(actor).perms_at(case.office_ids)
+    return bool({Perm.TRAVEL_PREPARE, Perm.TRAVEL_BOOK} & perms) and (
+        FieldGroup.IDENTITY in readable_groups_for_case(actor, case)
+    )
+
+
     contacts and the assistance available on return — in the returnee's language."""
     case = case_get_for(actor, case_id=case_id)
-    perms = access_for(actor).perms_at(case.office_ids)
-    if not ({Perm.TRAVEL_PREPARE, Perm.TRAVEL_BOOK} & perms) or (
-        FieldGroup.IDENTITY not in readable_groups_for_case(actor, case)
-    ):
+    if not can_print_returnee_sheet(actor, case):
         raise PermissionDenied(_("You may not print this case's returnee information sheet."))
     language = returnee_language(case, language)
     booking = (

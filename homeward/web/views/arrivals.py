@@ -356,6 +356,8 @@ def _arrival_case(request, case):
         "handover_form": handover_form,
         "guardians_confirmed": child and handover_form.fields["guardian"].queryset.exists(),
         "may_record_guardian": child and can_edit_case(request.user, case),
+        "may_see_pocket_money": can_pay_pocket_money(request.user, case)
+        or can_read_amounts(request.user, case),
     }
     return render(request, "web/arrival_case.html", context, status=status)
 

@@ -16,7 +16,7 @@ from homeward.accounts.clock import office_today
 from homeward.accounts.roles import Perm
 from homeward.cases.selectors import case_get_for
 from homeward.core.errors import ApplicationError, NotFound
-from homeward.documents.travel import abn_pdf, returnee_sheet_pdf
+from homeward.documents.travel import abn_pdf, can_print_returnee_sheet, returnee_sheet_pdf
 from homeward.movements import selectors, services
 from homeward.movements.models import Booking, TravelDocumentRequest
 
@@ -259,6 +259,7 @@ def movement_booking(request, booking_id):
         ticket_reasons = services.ticket_problems(booking)
     context = {
         "booking": booking,
+        "may_print_sheet": can_print_returnee_sheet(request.user, booking.case),
         "forms": step_forms,
         "rebook_form": rebook_form,
         "can_rebook": targets.exists() if booking.is_active else False,
