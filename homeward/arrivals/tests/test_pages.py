@@ -342,3 +342,17 @@ def test_notices_page_in_the_offices_time_and_bounded_queries(client, world):
         notice(f"Notice {index}")
     five, text = statements()
     assert five == one and text.count('class="case-ref"') == 5
+
+
+def test_arrival_page_links_only_to_pages_the_reader_may_open(client, world):
+    case = world.case(phase=Phase.TRAVEL_BOOKED)
+    url = reverse("web:case_arrival", args=[case.reference])
+    pocket_money = reverse("web:case_pocket_money", args=[case.reference])
+    arrivals = reverse("web:arrival_list")
+    client.force_login(world.user(Role.MOVEMENT_OFFICER, "niamey"))
+    page = client.get(url).content.decode()
+    assert f'href="{pocket_money}"' not in page and f'href="{arrivals}"' not in page
+    assert client.get(pocket_money).status_code == 404  # what the link would have led to
+    client.force_login(world.user(Role.FINANCE_OFFICER, "dakar"))
+    page = client.get(url).content.decode()
+    assert f'href="{pocket_money}"' in page and f'href="{arrivals}"' in page

@@ -266,3 +266,15 @@ def test_suspensions_page_query_count_does_not_grow_with_suspensions(world, clie
         suspend(index)
     assert Suspension.objects.count() == 5
     assert _statements(client, url) == one
+
+
+def test_booking_page_offers_the_returnee_sheet_only_to_who_may_print_it(world, client):
+    booking = book(world, movement(world), ready_case(world))
+    page_url = reverse("web:movement_booking", args=[booking.pk])
+    sheet_url = reverse("web:returnee_sheet", args=[booking.pk])
+    login(client, world.user("programme_manager", "niamey"))
+    page = client.get(page_url)
+    assert page.status_code == 200 and sheet_url not in page.content.decode()
+    assert client.get(sheet_url).status_code == 403  # what the link would have led to
+    login(client, world.user("movement_officer", "niamey"))
+    assert sheet_url in client.get(page_url).content.decode()
