@@ -290,3 +290,25 @@ def test_language_switch_still_sends_the_chosen_language(page, live_server, worl
     sign_in(page, live_server.url, "counsellor_niamey")
     page.get_by_role("button", name="Français").click()
     sync_api.expect(page.get_by_role("heading", name="Mon travail")).to_be_visible()
+
+
+def test_wide_tables_scroll_inside_their_card_on_a_phone(phone, live_server, world):
+    from homeward.movements.import_services import import_start
+    from homeward.movements.tests import lists
+
+    lists.ensure_areas()
+    officer = world.user("reception_officer", "dakar")
+    import_start(
+        actor=officer,
+        content=lists.as_csv(lists.rows(3)),
+        file_name="notification-list-of-the-border-police-directorate.csv",
+        office=world.dakar,
+        programme=world.programme,
+        scheme="forced",
+    )
+    sign_in(phone, live_server.url, officer.username)
+    phone.goto(f"{live_server.url}/imports/")
+    table = phone.locator("table.table").first
+    sync_api.expect(table).to_be_attached()
+    assert table.evaluate("t => t.scrollWidth") > 390  # wider than the screen…
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # …not the page
