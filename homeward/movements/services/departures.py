@@ -5,7 +5,7 @@ R-TRV-11)."""
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -185,10 +185,7 @@ def movement_confirm_departure(*, actor, movement_id, departed_on: datetime.date
     if movement.status != MovementStatus.BOOKED:
         raise _invalid("movement", _("Only a booked movement can depart."))
     today = office_today(movement.host_office)
-    if departed_on > today or departed_on < departure_day(movement):
-        raise _invalid(
-            "departed_on", _("The departure day lies between the planned departure and today.")
-        )
+    _check_departure_day(movement, departed_on, today)
     blockers = departure_blockers(movement)
     if blockers:
         raise TransitionBlocked(_("The departure cannot be confirmed yet."), reasons=blockers)
@@ -240,3 +237,19 @@ def movement_confirm_departure(*, actor, movement_id, departed_on: datetime.date
         },
     )
     return movement
+
+
+def _check_departure_day(movement, departed_on: datetime.date, today: datetime.date) -> None:
+    """The day confirmed lies between the planned departure and today (the host office's)."""
+    planned = departure_day(movement)
+    if today < planned:
+        message = _(
+            "The movement is planned to leave on %(day)s: confirm its departure once it has left."
+        )
+    elif departed_on > today:
+        message = _("The departure day cannot be in the future.")
+    elif departed_on < planned:
+        message = _("The departure day cannot be before the planned departure (%(day)s).")
+    else:
+        return
+    raise _invalid("departed_on", message % {"day": formats.date_format(planned, "DATE_FORMAT")})

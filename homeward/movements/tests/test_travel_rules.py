@@ -569,3 +569,20 @@ def test_r_sus_1_flagged_booking_kept_only_once_the_suspension_no_longer_applies
     suspension.save()
     booking = services.booking_mark_reviewed(actor=officer(world), booking_id=booking.pk)
     assert booking.review_required is False
+
+
+def test_r_trv_10_departure_day_refusals_say_what_is_wrong(world, monkeypatch):
+    mv = movement(world, days=3)
+    discuss(world, booked_case(world, mv))
+
+    def refusal(departed_on) -> str:
+        with pytest.raises(ValidationFailed) as exc:
+            services.movement_confirm_departure(
+                actor=officer(world), movement_id=mv.pk, departed_on=departed_on
+            )
+        return " ".join(exc.value.field_errors["departed_on"])
+
+    assert "is planned to leave on" in refusal(TODAY)  # the flight has not left yet
+    _move_to_departure(mv, monkeypatch, days=2)  # it left two days ago
+    assert "cannot be in the future" in refusal(TODAY + datetime.timedelta(days=1))
+    assert "before the planned departure" in refusal(TODAY - datetime.timedelta(days=3))
