@@ -24,13 +24,19 @@ def nav_permissions(request) -> dict:
         "can_import_lists": SimpleLazyObject(
             lambda: signed_in() and access_for(user).has_at_origin(Perm.CASE_CREATE)
         ),
-        # Phases 2–3: movements of the host offices, ABNs answered by the origin offices.
+        # Phases 2–3: movements of the host offices, ABNs answered by the origin offices,
+        # suspensions of returns set by programme managers.
         "can_see_movements": SimpleLazyObject(
             lambda: (
                 signed_in()
                 and any(
                     access_for(user).has_anywhere(p)
-                    for p in (Perm.TRAVEL_PREPARE, Perm.TRAVEL_BOOK, Perm.ABN_CONFIRM)
+                    for p in (
+                        Perm.TRAVEL_PREPARE,
+                        Perm.TRAVEL_BOOK,
+                        Perm.ABN_CONFIRM,
+                        Perm.SUSPENSION_MANAGE,  # suspensions are reached from the movements
+                    )
                 )
             )
         ),

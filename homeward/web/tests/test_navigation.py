@@ -134,3 +134,11 @@ def test_next_is_honoured_again_once_someone_signed_in_after_a_sign_out(client, 
     session.save()
     body = client.get(reverse("web:login"), {"next": "/cases/"}).content.decode()
     assert 'name="next" value="/cases/"' in body
+
+
+def test_programme_managers_reach_suspensions_through_the_movements_link(client, world):
+    manager = page(client, world.user("programme_manager"))
+    assert manager.context["can_see_movements"]
+    movements = client.get(reverse("web:movement_list")).content.decode()
+    assert reverse("web:movement_suspensions") in movements
+    assert not page(client, world.user("auditor")).context["can_see_movements"]
