@@ -6,6 +6,7 @@ from homeward.accounts.access import access_for
 from homeward.accounts.roles import Perm
 from homeward.core.errors import NotFound, parse_uuid
 
+from .imports import report_for_display
 from .models import ImportBatch, ImportedRow
 
 
@@ -62,3 +63,9 @@ def imported_rows_of(batch: ImportBatch):
         )
         .order_by("row_number")
     )
+
+
+def import_report_for_display(report) -> list[dict]:
+    """Report rows (a page of them) with their messages labelled in the user's words: the
+    column as the file names it, else its translated label; the stored keys stay as they are."""
+    return report_for_display(report)

@@ -7,6 +7,11 @@ with its delimiter sniffed); `check_table` maps the headers (English or French, 
 accents), validates every row with field-level messages and gives each valid row its natural
 key, so that a row already imported into the office, or repeated in the file, is reported
 instead of imported twice. Nothing here writes.
+
+The report keeps messages keyed by column (`errors`, as the API gives them) and, beside, the
+file's own header of each of those columns (`headers`); `report_for_display` turns a stored
+report row into (label, message) pairs in the user's words: the file's header, else the
+column's translated label (reports stored before `headers` existed, rows a service refused).
 """
 
 import csv
@@ -17,8 +22,10 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -198,6 +205,41 @@ COLUMN_LABELS = {
     "reference": gettext_lazy("authority reference"),
     "scheme": gettext_lazy("scheme"),
 }
+# Keys of the per-row services' messages (a row refused at import) → the column they are about.
+SERVICE_KEYS = {
+    "estimated_age": "age",
+    "intended_return_area": "area",
+    "contacts": "phone",
+}
+
+
+def column_label(key: str, headers: dict | None = None) -> str:
+    """What the user calls a message's column: the file's header when it has one, else the
+    column's translated label; "" for the row as a whole or a key that names no column (the
+    message is then shown alone). Service keys such as "names.0.family_name" or
+    "contacts.0.value" are read from their last known part."""
+    if key == "__all__":
+        return ""
+    for part in reversed(key.split(".")):
+        column = part if part in COLUMN_LABELS else SERVICE_KEYS.get(part)
+        if column:
+            return (headers or {}).get(column) or str(COLUMN_LABELS[column])
+    return ""
+
+
+def report_for_display(report: Iterable[dict]) -> list[dict]:
+    """Stored report rows with their messages as (label, message) pairs, for the pages."""
+    return [
+        {
+            **item,
+            "messages": [
+                (column_label(key, item.get("headers")), message)
+                for key, messages in (item.get("errors") or {}).items()
+                for message in messages
+            ],
+        }
+        for item in report
+    ]
 
 
 # --- Checking -----------------------------------------------------------------------------
@@ -205,12 +247,12 @@ COLUMN_LABELS = {
 
 @dataclass(frozen=True)
 class Place:
-    """Where rows are imported: the origin office's country, its areas and the countries
-    flights come from, looked up once per file."""
+    """Where rows are imported: the origin office's country (its code and its name in the
+    user's language) and its areas, looked up once per file."""
 
     country: str
+    country_name: str
     areas: dict  # folded code or name → [(area id, display)]
-    countries: dict  # folded name, ISO alpha-2 or alpha-3 → alpha-2 code
 
     @classmethod
     def of(cls, country_code: str) -> "Place":
@@ -224,11 +266,8 @@ class Place:
                 areas[fold(code)].append(entry)
             if fold(name) != fold(code):
                 areas.setdefault(fold(name), []).append(entry)
-        countries: dict = {}
-        for country in Country.objects.all():
-            for label in (country.code, country.alpha3, country.name, country.display_name):
-                countries.setdefault(fold(label), country.code)
-        return cls(country_code, areas, countries)
+        country = Country.objects.filter(pk=country_code).first()
+        return cls(country_code, country.display_name if country else country_code, areas)
 
 
 @dataclass
@@ -255,16 +294,24 @@ class Check:
     invalid: list[Row]
     repeated: list[Row]  # the same returnee earlier in the file
     already_imported: list[Row]
+    headers: dict = field(default_factory=dict)  # column → the file's header naming it
 
     @property
     def report(self) -> list[dict]:
-        """The rows with a problem, in file order, as stored with a batch."""
+        """The rows with a problem, in file order, as stored with a batch: messages keyed by
+        column, and the file's header of each of those columns."""
         rows = [(r, "invalid") for r in self.invalid]
         rows += [(r, "duplicate_in_file") for r in self.repeated]
         rows += [(r, "already_imported") for r in self.already_imported]
         rows.sort(key=lambda item: item[0].number)
         return [
-            {"row": r.number, "status": status, "name": r.name, "errors": r.errors}
+            {
+                "row": r.number,
+                "status": status,
+                "name": r.name,
+                "errors": r.errors,
+                "headers": {k: self.headers[k] for k in r.errors if self.headers.get(k)},
+            }
             for r, status in rows
         ]
 
@@ -323,7 +370,8 @@ def check_table(
     for row in already:
         row.add("__all__", _("This returnee was already imported into this office."))
     to_import = [r for r in unique if r.key not in done]
-    return Check(table.kind, len(rows), to_import, invalid, repeated, already)
+    headers = {column: table.header[index] for column, index in columns.items()}
+    return Check(table.kind, len(rows), to_import, invalid, repeated, already, headers)
 
 
 DATE_VALUES = ("date_of_birth", "flight_date")
@@ -372,7 +420,7 @@ def check_row(number: int, cells: dict, place: Place, default_scheme: str, today
     values["area_id"], values["area"] = _area(row, cells.get("area"), place)
     values["phone"] = _phone(row, cells.get("phone"), place.country)
     values["flight_date"] = _flight_date(row, cells.get("flight_date"), today)
-    values["flight_origin"] = _origin(row, cells.get("flight_origin"), place)
+    values["flight_origin"] = _origin(row, cells.get("flight_origin"))
     values["reference"] = _bounded(row, "reference", cells.get("reference"), REFERENCE_MAX)
     values["scheme"] = _scheme(row, cells.get("scheme"), default_scheme)
     if not row.errors:
@@ -488,7 +536,7 @@ def _area(row: Row, value, place: Place) -> tuple:
         row.add(
             "area",
             _("“%(value)s” is not a known area of %(country)s: give its code or name.")
-            % {"value": text, "country": place.country},
+            % {"value": text, "country": place.country_name},
         )
         return None, ""
     if len(found) > 1:
@@ -523,8 +571,9 @@ def _flight_date(row: Row, value, today) -> datetime.date | None:
     return day
 
 
-def _origin(row: Row, value, place: Place) -> str:
-    """A country (ISO code or name, stored as its alpha-2 code) or an airport, as written."""
+def _origin(row: Row, value) -> str:
+    """Where the flight came from (a country, by code or name, or an airport), kept as the
+    authority wrote it: one rule for every spelling, in every language."""
     text = _text(value)
     if not text:
         row.add("flight_origin", _("This field is required."))
@@ -532,21 +581,42 @@ def _origin(row: Row, value, place: Place) -> str:
     if len(text) > ORIGIN_MAX:
         row.add("flight_origin", _("At most %(count)d characters.") % {"count": ORIGIN_MAX})
         return ""
-    return place.countries.get(fold(text), text)
+    return text
 
 
 def _scheme(row: Row, value, default: str) -> str:
     text = _text(value)
     if not text:
         return default
-    scheme = SCHEMES.get(fold(text)) or SCHEMES.get(text.strip().lower())
+    scheme = (
+        SCHEMES.get(fold(text))
+        or SCHEMES.get(text.strip().lower())
+        or _scheme_labels().get(fold(text))
+    )
     if scheme is None:
         row.add(
             "scheme",
-            _("“%(value)s” is not a scheme: use forced or other_actor.") % {"value": text},
+            _("“%(value)s” is not a scheme: use “%(forced)s” or “%(other)s”.")
+            % {
+                "value": text,
+                "forced": ReturnScheme.FORCED.label,
+                "other": ReturnScheme.OTHER_ACTOR.label,
+            },
         )
         return ""
     return str(scheme)
+
+
+@cache
+def _scheme_labels() -> dict:
+    """The importable schemes' labels in every language of the site, folded → scheme: the
+    message for an unknown scheme names them, so they are accepted too."""
+    labels = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for scheme in (ReturnScheme.FORCED, ReturnScheme.OTHER_ACTOR):
+                labels[fold(str(scheme.label))] = scheme
+    return labels
 
 
 def file_sha256(content: bytes) -> str:

@@ -54,9 +54,10 @@ def test_reception_officer_checks_then_imports_a_notification_list(page, live_se
     expect(report).to_have_count(2)
     expect(report.nth(0).locator("td").first).to_have_text("2")
     expect(report.nth(0)).to_contain_text("Errors: not imported")
-    expect(report.nth(0)).to_contain_text("family_name")
+    # The messages name the columns as the file does, not by their keys.
+    expect(report.nth(0)).to_contain_text("Family name: This field is required.")
     expect(report.nth(1).locator("td").first).to_have_text("7")
-    expect(report.nth(1)).to_contain_text("sex")
+    expect(report.nth(1)).to_contain_text("Sex: “Q” is not a sex")
     assert not Case.objects.exists()
 
     page.get_by_role("button", name="Import the 6 valid rows").click()

@@ -1,9 +1,12 @@
 """Pages and API of notification-list imports."""
 
+import html
 import re
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -194,3 +197,116 @@ def test_batch_page_query_count_does_not_grow_with_its_rows(setup, client):
     assert large == small
     batch = ImportBatch.objects.get(total_rows=20)
     assert batch.created_cases == 15 and page.count('href="/cases/') >= 15
+
+
+def _upload(world, client, content):
+    data = {
+        "file": SimpleUploadedFile("list.csv", content),
+        "office": str(world.dakar.pk),
+        "programme": str(world.programme.pk),
+        "scheme": "forced",
+    }
+    response = client.post(reverse("web:import_list"), data)
+    assert response.status_code == 302
+    return client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "header", "expected"),
+    [
+        ("en", lists.HEADER, ["Flight date</strong>", "Area of return</strong>", "of Senegal"]),
+        (
+            "fr",
+            lists.FRENCH_HEADER,
+            ["Date du vol</strong>", "Zone de retour</strong>", "zone connue de Sénégal"],
+        ),
+    ],
+)
+def test_dry_run_report_speaks_the_users_words(setup, client, language, header, expected):
+    world = setup
+    client.force_login(world.user("reception_officer", "dakar"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    data = lists.rows(3)
+    data[0]["Flight date"] = "14 février"
+    data[1]["Area of return"] = "Atlantis"
+    page = html.unescape(_upload(world, client, lists.as_csv(data, header=header)))
+    for text in expected:
+        assert text in page
+    assert "14 février" in page and "Atlantis" in page
+    for raw in ("flight_date", "<strong>area", "of SN", "de SN"):
+        assert raw not in page
+
+
+def test_batch_page_of_an_old_report_shows_translated_labels(setup, client):
+    world = setup
+    user = world.user("reception_officer", "dakar")
+    data = lists.rows(3)
+    data[0]["Flight date"] = "14 février"
+    batch = import_start(
+        actor=user,
+        content=lists.as_csv(data),
+        file_name="l.csv",
+        office=world.dakar,
+        programme=world.programme,
+        scheme="forced",
+    )
+    # Stored before the file's headers were kept beside the messages.
+    batch.report = [{k: v for k, v in r.items() if k != "headers"} for r in batch.report]
+    batch.save(update_fields=["report"])
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = html.unescape(client.get(reverse("web:import_detail", args=[batch.pk])).content.decode())
+    assert "date du vol</strong>" in page and "flight_date" not in page
+
+
+def test_batch_page_pages_its_two_lists_apart(setup, client, monkeypatch):
+    from homeward.web.views import imports as views
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    monkeypatch.setattr(views, "REPORT_PER_PAGE", 2)
+    world = setup
+    user = world.user("reception_officer", "dakar")
+    data = lists.rows(10)
+    for row in data[:6]:
+        row["Sex"] = "Q"  # rows 2 to 7: problems; rows 8 to 11: cases
+    batch = import_start(
+        actor=user,
+        content=lists.as_csv(data),
+        file_name="l.csv",
+        office=world.dakar,
+        programme=world.programme,
+        scheme="forced",
+    )
+    assert (batch.invalid_rows, batch.created_cases) == (6, 4)
+    client.force_login(user)
+    url = reverse("web:import_detail", args=[batch.pk])
+    page = html.unescape(client.get(url, {"page": 2}).content.decode())
+    links = re.findall(r'href="(\?[^"]*)" rel="(?:next|prev)"', page)
+    cases_prev, problems_next = links  # cases: page 2 of 2; problems: page 1 of 3
+    assert QueryDict(cases_prev[1:]) == QueryDict("page=1")
+    assert QueryDict(problems_next[1:]) == QueryDict("page=2&problems=2")
+    # Paging the problems keeps the cases' page, and the other way round.
+    page = html.unescape(client.get(url + problems_next).content.decode())
+    shown = re.findall(r'<td class="num">(\d+)</td>', page)
+    assert shown == ["10", "11", "4", "5"]  # cases of rows 10-11; problems of rows 4-5
+    cases_prev, problems_prev, problems_next = re.findall(
+        r'href="(\?[^"]*)" rel="(?:next|prev)"', page
+    )
+    assert QueryDict(cases_prev[1:]) == QueryDict("page=1&problems=2")
+    assert QueryDict(problems_prev[1:]) == QueryDict("page=2&problems=1")
+    assert QueryDict(problems_next[1:]) == QueryDict("page=2&problems=3")
+
+
+def test_api_keeps_the_field_keys_of_the_report(setup):
+    world = setup
+    client = _api(world.user("reception_officer", "dakar"))
+    data = lists.rows(3)
+    data[0]["Flight date"] = "14 février"
+    data[1]["Area of return"] = "Atlantis"
+    response = _post(world, client, lists.as_csv(data), dry_run="true")
+    assert response.status_code == 200, response.json()
+    report = response.json()["report"]
+    assert [list(r["errors"]) for r in report] == [["flight_date"], ["area"]]
+    response = _post(world, client, lists.as_csv(data))
+    detail = client.get(f"/api/v1/imports/{response.json()['id']}/").json()
+    assert [list(r["errors"]) for r in detail["report"]] == [["flight_date"], ["area"]]

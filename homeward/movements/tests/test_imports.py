@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from homeward.audit.models import AuditEvent
 from homeward.cases.models import Case, Phase
@@ -17,8 +18,10 @@ from homeward.core.errors import (
 from homeward.movements import import_services
 from homeward.movements.import_selectors import import_batch_get_for
 from homeward.movements.import_services import import_check, import_run, import_start
+from homeward.movements.imports import column_label, report_for_display
 from homeward.movements.models import ImportBatch, ImportedRow, ImportStatus
 from homeward.people.models import Contact, Person
+from homeward.programmes.models import ReturnScheme
 from homeward.registration.models import DuplicateCheck
 
 from . import lists
@@ -80,7 +83,7 @@ def test_r_arr_3_rows_open_para_cases_at_arrival(setup):
             case_transition(actor=world.user("counsellor", "dakar"), case_id=case.pk, action=action)
 
 
-def test_r_arr_3_other_actor_rows_and_origin_countries(setup):
+def test_r_arr_3_other_actor_rows_and_origins_as_written(setup):
     world = setup
     data = lists.rows(3)
     content = lists.as_csv(data).replace(b"Authority reference", b"Scheme")
@@ -91,7 +94,73 @@ def test_r_arr_3_other_actor_rows_and_origin_countries(setup):
     )
     assert schemes == {2: "forced", 3: "other_actor", 4: "forced"}
     origins = set(ImportedRow.objects.values_list("flight_origin", flat=True))
-    assert origins <= {"LY", "NE", "Paris CDG"}
+    assert origins <= {"Libya", "LY", "Niger", "Paris CDG"}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_flight_origin_is_kept_as_written_whatever_the_language(setup, language):
+    # One rule for every spelling: "Libya" was turned into "LY" while "Libye" was kept.
+    world = setup
+    data = lists.rows(4)
+    for row, origin in zip(data, ["Libya", "Libye", "LY", "Paris CDG"], strict=True):
+        row["Flight origin"] = origin
+    with translation.override(language):
+        check = _check(world, lists.as_csv(data))
+    origins = [r.values["flight_origin"] for r in check.to_import]
+    assert origins == ["Libya", "Libye", "LY", "Paris CDG"]
+
+
+@pytest.mark.parametrize(
+    ("language", "column", "country"),
+    [("en", "Flight date", "Senegal"), ("fr", "Date du vol", "Sénégal")],
+)
+def test_report_keeps_column_keys_and_labels_them_in_the_users_words(
+    setup, language, column, country
+):
+    world = setup
+    data = lists.rows(3)
+    data[0]["Flight date"] = "14 février"
+    data[1]["Area of return"] = "Atlantis"
+    header = lists.HEADER if language == "en" else lists.FRENCH_HEADER
+    with translation.override(language):
+        check = _check(world, lists.as_csv(data, header=header))
+        shown = report_for_display(check.report)
+        old = report_for_display(
+            [{k: v for k, v in r.items() if k != "headers"} for r in check.report]
+        )
+    report = check.report
+    assert [list(r["errors"]) for r in report] == [["flight_date"], ["area"]]
+    assert report[0]["headers"] == {"flight_date": column}
+    ((label, message),) = shown[0]["messages"]
+    assert label == column and "14 février" in message
+    ((label, message),) = shown[1]["messages"]
+    assert label == header[lists.HEADER.index("Area of return")]
+    assert country in message and " SN" not in message
+    # A report stored before the headers were kept: the columns' translated labels.
+    expected = {"en": ("flight date", "area of return"), "fr": ("date du vol", "zone de retour")}
+    assert (old[0]["messages"][0][0], old[1]["messages"][0][0]) == expected[language]
+
+
+def test_labels_of_service_keys_and_rows_as_a_whole():
+    assert column_label("__all__") == ""
+    assert column_label("names.0.family_name") == "family name"
+    assert column_label("contacts.0.value", {"phone": "Mobile"}) == "Mobile"
+    assert column_label("intended_return_area") == "area of return"
+    assert column_label("person") == ""
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_unknown_scheme_names_the_schemes_by_their_labels_which_are_accepted(setup, language):
+    world = setup
+    data = lists.rows(3)
+    content = lists.as_csv(data).replace(b"Authority reference", b"Scheme")
+    with translation.override(language):
+        forced, other = str(ReturnScheme.FORCED.label), str(ReturnScheme.OTHER_ACTOR.label)
+        content = content.replace(b"R-00001", b"charter").replace(b"R-00002", other.encode())
+        check = _check(world, content)
+    (message,) = check.report[0]["errors"]["scheme"]
+    assert forced in message and other in message and "other_actor" not in message
+    assert [r.values["scheme"] for r in check.to_import] == ["forced", "other_actor"]
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])

@@ -13,6 +13,7 @@ from homeward.movements.import_selectors import (
     import_batch_get_for,
     import_batch_list_for,
     import_progress_for,
+    import_report_for_display,
     imported_rows_of,
 )
 from homeward.movements.import_services import (
@@ -36,6 +37,13 @@ from ._common import (
 
 PER_PAGE = 25
 REPORT_PER_PAGE = 50
+
+
+def _report_page(report: list[dict], number):
+    """A page of a report, its messages labelled in the user's words."""
+    page = Paginator(report, REPORT_PER_PAGE).get_page(number)
+    page.object_list = import_report_for_display(page.object_list)
+    return page
 
 
 def _may_import(actor) -> None:
@@ -89,7 +97,7 @@ def import_check_view(request):
             )
         return redirect("web:import_detail", batch_id=batch.pk)
     check = import_check(**arguments)
-    report = Paginator(check.report, REPORT_PER_PAGE).get_page(request.GET.get("page"))
+    report = _report_page(check.report, request.GET.get("page"))
     context = {
         "token": token,
         "staged": staged,
@@ -111,7 +119,9 @@ def import_detail(request, batch_id):
         return response
     batch = import_batch_get_for(request.user, batch_id=batch_id)
     import_batch_viewed(actor=request.user, batch=batch, ip_address=client_ip(request))
-    report = Paginator(batch.report, REPORT_PER_PAGE).get_page(request.GET.get("problems"))
+    # Each list pages on its own parameter: "Rows with problems" on `problems`, "Cases
+    # opened" on `page`; the links of one keep the other's position.
+    report = _report_page(batch.report, request.GET.get("problems"))
     rows = paginate(request, imported_rows_of(batch), PER_PAGE)
-    context = {"batch": batch, "report": report, "rows": rows}
+    context = {"batch": batch, "report": report, "report_param": "problems", "rows": rows}
     return render(request, "web/import_detail.html", context)
