@@ -1,7 +1,7 @@
 """API of phases 2–3: travel documents, movements and their board, bookings, the ABN and its
 answer, departure and suspensions. Errors map to 400/403/404/409 through the API handler."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -147,11 +147,17 @@ class MovementListCreateApi(APIView):
 
     @extend_schema(
         operation_id="movements_list",
-        summary="Upcoming movements of the user's host offices",
+        summary="Movements of the user's host and origin offices: upcoming, or ?show=past",
+        parameters=[
+            OpenApiParameter(
+                "show", str, enum=["upcoming", "past"], description="past: departed and cancelled"
+            )
+        ],
         responses={200: MovementSerializer(many=True)},
     )
     def get(self, request):
-        movements = selectors.movement_list_for(request.user)[:200]
+        past = request.query_params.get("show") == "past"
+        movements = selectors.movement_list_for(request.user, past=past)[:200]
         return Response(MovementSerializer(movements, many=True).data)
 
     @extend_schema(

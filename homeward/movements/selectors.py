@@ -55,20 +55,20 @@ def _viewable_offices(actor) -> frozenset:
     return access_for(actor).offices_with(Perm.CASE_VIEW)
 
 
-def movement_list_for(actor, *, include_past: bool = False):
-    """Movements of the host offices where the actor works, with their active bookings."""
+def movement_list_for(actor, *, past: bool = False):
+    """Movements leaving the actor's host offices or coming to their origin offices, with
+    their active bookings: upcoming ones soonest first, or (`past`) departed and cancelled
+    ones latest first. No personal data: routes, dates and head counts."""
     offices = _viewable_offices(actor)
     movements = (
-        Movement.objects.filter(host_office__in=offices)
+        Movement.objects.filter(Q(host_office__in=offices) | Q(origin_office__in=offices))
         .select_related("host_office", "origin_office")
         .annotate(migrants=Count("bookings", filter=Q(bookings__status__in=ACTIVE_BOOKING)))
-        .order_by("departs_at")
     )
-    if not include_past:
-        movements = movements.exclude(
-            status__in=[MovementStatus.DEPARTED, MovementStatus.CANCELLED]
-        )
-    return movements
+    ended = [MovementStatus.DEPARTED, MovementStatus.CANCELLED]
+    if past:
+        return movements.filter(status__in=ended).order_by("-departs_at")
+    return movements.exclude(status__in=ended).order_by("departs_at")
 
 
 def movement_get_for(actor, *, movement_id) -> Movement:

@@ -278,3 +278,31 @@ def test_booking_page_offers_the_returnee_sheet_only_to_who_may_print_it(world, 
     assert client.get(sheet_url).status_code == 403  # what the link would have led to
     login(client, world.user("movement_officer", "niamey"))
     assert sheet_url in client.get(page_url).content.decode()
+
+
+def test_movement_list_shows_past_movements_on_request_and_incoming_ones_to_the_origin(
+    world, client
+):
+    from homeward.movements import services as travel
+
+    upcoming = movement(world, days=20)
+    cancelled = movement(world, days=30)
+    travel.movement_cancel(
+        actor=world.user("movement_officer", "niamey"),
+        movement_id=cancelled.pk,
+        version=cancelled.version,
+        reason="Charter withdrawn",
+    )
+    board = lambda mv: reverse("web:movement_board", args=[mv.pk])  # noqa: E731
+    login(client, world.user("movement_officer", "niamey"))
+    page = client.get(reverse("web:movement_list")).content.decode()
+    assert board(upcoming) in page and board(cancelled) not in page
+    page = client.get(reverse("web:movement_list") + "?show=past").content.decode()
+    assert board(cancelled) in page and board(upcoming) not in page
+    # The origin office sees the movements coming to it (their boards already open to it).
+    login(client, world.user("reception_officer", "dakar"))
+    page = client.get(reverse("web:movement_list")).content.decode()
+    assert board(upcoming) in page
+    assert client.get(board(upcoming)).status_code == 200
+    api = client.get("/api/v1/movements/?show=past").json()
+    assert [m["id"] for m in api] == [str(cancelled.pk)]

@@ -50,12 +50,14 @@ def _bound(request, name: str, form_class, **kwargs):
 
 @private_page
 def movement_list(request):
-    """Upcoming movements of the user's host offices, the deadlines of the user's offices
+    """Upcoming (or, with ?show=past, departed and cancelled) movements of the user's host
+    and origin offices, the deadlines of the user's offices
     (R-TRV-3, R-TRV-4, R-TRV-10) and the form to plan a movement."""
     access = access_for(request.user)
     if not access.has_anywhere(Perm.CASE_VIEW):
         raise DjangoPermissionDenied(_("You may not see movements."))
     can_plan = access.has_anywhere(Perm.TRAVEL_PREPARE)
+    past = request.GET.get("show") == "past"
     form = _bound(request, "movement", forms.MovementForm, actor=request.user) if can_plan else None
     if form is not None and form.is_bound and form.is_valid():
         if _run(
@@ -71,7 +73,8 @@ def movement_list(request):
     elif form is not None and form.is_bound:
         form.status = 400
     context = {
-        "movements": list(selectors.movement_list_for(request.user)[:100]),
+        "past": past,
+        "movements": list(selectors.movement_list_for(request.user, past=past)[:100]),
         "worklist": selectors.worklist_for(request.user),
         "form": form,
         "can_manage_suspensions": access.has_anywhere(Perm.SUSPENSION_MANAGE),
