@@ -46,14 +46,25 @@ def confirm_question(transition, case) -> str:
 @register.filter
 def language_label(code: str) -> str:
     """A language's name in the page's language: the counselling list first, then
-    Django's list of languages, else the code itself."""
+    Django's list of languages, then the ISO 639 name, else the code itself."""
     name = LANGUAGE_NAMES.get(code)
     if name:
         return str(name)
     try:
         return str(get_language_info(code)["name_translated"])
     except KeyError:
-        return code
+        return _iso_639_name(code)
+
+
+def _iso_639_name(code: str) -> str:
+    """The ISO 639 name (in English) of a language Django does not know, such as "dyo"
+    (Jola-Fonyi); else the code itself."""
+    import pycountry
+
+    found = pycountry.languages.get(alpha_3=code) if len(code) == 3 else None
+    if found is None and len(code) == 2:
+        found = pycountry.languages.get(alpha_2=code)
+    return found.name if found is not None else code
 
 
 _TIMELINE_ITEM = (

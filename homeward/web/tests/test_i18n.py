@@ -151,3 +151,10 @@ def test_login_uses_the_users_language_when_none_was_chosen(client, world):
     user.save(update_fields=["language"])
     client.post(reverse("web:login"), {"username": user.username, "password": TEST_PASSWORD})
     assert "Se déconnecter" in client.get(reverse("web:my_work")).content.decode()
+
+
+def test_language_label_names_languages_django_does_not_know():
+    from homeward.web.templatetags.homeward_pages import language_label
+
+    assert language_label("dyo") == "Jola-Fonyi"  # ISO 639-3, not a code on the case page
+    assert language_label("zzz-unknown") == "zzz-unknown"
