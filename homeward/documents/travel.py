@@ -40,12 +40,14 @@ def abn_pdf(*, actor, abn_id, language: str = "en") -> bytes:
     abn = copy.abn
     reference = f"ABN-{abn.sent_at:%Y%m%d}-{str(abn.pk)[:8].upper()}"
     with translation.override(language):
+        # R-TRV-3: the stored codes read in the document's language, not the sender's.
+        shown = copy.display()
         context = {
             "case": {"reference": reference},
             "abn": abn,
-            "content": copy.content,
+            "content": shown.content,
             "departs_at": _when(copy.content.get("departs_at", "")),
-            "protection": copy.protection,
+            "protection": shown.protection,
             "form_version": ABN_VERSION,
             "printed_by": actor.get_full_name() or actor.get_username(),
             "sent_at": formats.date_format(abn.sent_at, "DATETIME_FORMAT"),
@@ -86,8 +88,6 @@ def returnee_language(case, requested: str = "") -> str:
     return "en"
 
 
-def returnee_sheet_pdf(*, actor, case_id, language: str = "") -> tuple[bytes, str]:
-    """R-TRV-9: the returnee information sheet — reference number, travel, origin office
 def can_print_returnee_sheet(actor, case) -> bool:
     """R-TRV-9: the host office's travel staff who may read the returnee's identity."""
     perms = access_for(actor).perms_at(case.office_ids)
@@ -96,6 +96,8 @@ def can_print_returnee_sheet(actor, case) -> bool:
     )
 
 
+def returnee_sheet_pdf(*, actor, case_id, language: str = "") -> tuple[bytes, str]:
+    """R-TRV-9: the returnee information sheet — reference number, travel, origin office
     contacts and the assistance available on return — in the returnee's language."""
     case = case_get_for(actor, case_id=case_id)
     if not can_print_returnee_sheet(actor, case):

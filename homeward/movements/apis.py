@@ -1,6 +1,8 @@
 """API of phases 2–3: travel documents, movements and their board, bookings, the ABN and its
 answer, departure and suspensions. Errors map to 400/403/404/409 through the API handler."""
 
+from dataclasses import replace
+
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -388,11 +390,33 @@ class InboxRowSerializer(AbnSerializer):
 
 
 class AbnDetailSerializer(AbnSerializer):
-    content = serializers.JSONField()
-    protection = serializers.JSONField()
+    """An ABN copy (an `AbnCopy`) with codes and, beside them, labels in the request's
+    language (R-TRV-3)."""
+
+    content = serializers.JSONField(
+        help_text=(
+            "The general copy. `means` is a code and `means_label` its label; each "
+            "returnee's `escorts`, `mobility` and `vulnerabilities` are lists of "
+            "{code, label}. Labels are in the request's language; in ABNs sent before codes "
+            "were stored, `code` is null and `label` is as the sender's screen showed it."
+        )
+    )
+    protection = serializers.JSONField(
+        help_text=(
+            "Protection detail per case reference, only for its readers (R-VOT-3): items of "
+            "{group, category, category_label, note}; `category` is null in ABNs sent "
+            "before codes were stored."
+        )
+    )
 
     class Meta:
         ref_name = "AbnDetail"
+
+    def to_representation(self, instance):
+        shown = instance.display()
+        return super().to_representation(
+            replace(instance, content=shown.content, protection=shown.protection)
+        )
 
 
 class AbnInboxApi(APIView):

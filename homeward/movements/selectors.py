@@ -28,6 +28,7 @@ from homeward.people.models import IdentityDocument
 from homeward.registration.models import HealthAssessment
 from homeward.registration.services import age_on
 
+from .abn_display import AbnDisplay, abn_display
 from .models import (
     ACTIVE_BOOKING,
     LARGE_SCALE_THRESHOLD,
@@ -261,6 +262,11 @@ class AbnCopy:
     content: dict
     protection: dict  # {reference: [{group, category, note}]} the reader may see
     can_answer: bool
+
+    def display(self) -> AbnDisplay:
+        """R-TRV-3: this copy with its codes' labels in the active language (the page's,
+        the request's or the PDF's); ABNs stored with labels only show those labels."""
+        return abn_display(self.content, self.protection)
 
 
 def abn_copy_for(actor, *, abn_id, record_view: bool = True) -> AbnCopy:

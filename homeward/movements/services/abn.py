@@ -18,6 +18,12 @@ from homeward.core.errors import NotFound, PermissionDenied, parse_uuid
 from homeward.registration.models import HealthAssessment
 from homeward.registration.services import age_on
 
+from ..abn_display import (
+    ESCORT_MEDICAL,
+    ESCORT_OPERATIONAL,
+    MOBILITY_STRETCHER,
+    MOBILITY_WHEELCHAIR,
+)
 from ..models import (
     ACTIVE_BOOKING,
     AbnStatus,
@@ -47,7 +53,9 @@ PROTECTED_CATEGORIES = {
 
 def abn_content(movement: Movement, bookings: list) -> tuple[dict, dict]:
     """R-TRV-3: the general copy of the ABN and, apart, the protection detail per case
-    reference (R-VOT-3: only for readers of the trafficking or GBV group)."""
+    reference (R-VOT-3: only for readers of the trafficking or GBV group). Means, escorts,
+    mobility needs and vulnerability categories are stored as codes; `abn_display` gives
+    their labels in the reader's language."""
     legs = list(movement.legs.select_related("transit_office"))
     health = {
         h.case_id: h
@@ -58,15 +66,12 @@ def abn_content(movement: Movement, bookings: list) -> tuple[dict, dict]:
     for booking in bookings:
         case = booking.case
         flags = list(case.flags.all())
-        general = [
-            str(f.get_category_display())
-            for f in flags
-            if f.field_group == FieldGroup.VULNERABILITY
-        ]
+        # Codes, not labels: the ABN is read in its reader's language (abn_display).
+        general = [str(f.category) for f in flags if f.field_group == FieldGroup.VULNERABILITY]
         protected = [
             {
                 "group": str(PROTECTED_CATEGORIES[f.category]),
-                "category": str(f.get_category_display()),
+                "category": str(f.category),
                 "note": f.note,
             }
             for f in flags
@@ -77,14 +82,14 @@ def abn_content(movement: Movement, bookings: list) -> tuple[dict, dict]:
         assessment = health.get(case.pk)
         escorts = []
         if booking.medical_escort:
-            escorts.append(str(_("medical escort")))
+            escorts.append(ESCORT_MEDICAL)
         if booking.operational_escort:
-            escorts.append(str(_("operational escort")))
+            escorts.append(ESCORT_OPERATIONAL)
         mobility = []
         if assessment and assessment.needs_wheelchair:
-            mobility.append(str(_("wheelchair")))
+            mobility.append(MOBILITY_WHEELCHAIR)
         if assessment and assessment.needs_stretcher:
-            mobility.append(str(_("stretcher")))
+            mobility.append(MOBILITY_STRETCHER)
         person = case.person
         returnees.append(
             {
@@ -109,7 +114,6 @@ def abn_content(movement: Movement, bookings: list) -> tuple[dict, dict]:
     content = {
         "migrants": len(bookings),
         "means": movement.means,
-        "means_label": str(movement.get_means_display()),
         "departs_at": office_localtime(movement.host_office, movement.departs_at).isoformat(),
         "departure_place": movement.departure_place,
         "arrival_place": movement.arrival_place,

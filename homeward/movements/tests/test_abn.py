@@ -120,7 +120,7 @@ def test_r_trv_3_abn_holds_every_item_and_is_mailed_on_commit(
     assert row["reference"] == case.reference
     assert row["final_destination"] == "Thiès"
     assert row["airport_assistance"] and row["onward_transport"] and row["temporary_shelter"]
-    assert row["vulnerabilities"] == ["Elderly"] and row["special_attention"]
+    assert row["vulnerabilities"] == ["elderly"] and row["special_attention"]
     assert row["assistance"] == "Pocket money paid"
     assert "legs" in content and "large_scale" in content
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["dakar@example.org"]

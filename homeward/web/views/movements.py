@@ -382,9 +382,9 @@ def abn_detail(request, abn_id):
             return redirect("web:abn_detail", abn_id=copy.abn.pk)
         if not hasattr(form, "status"):
             form.status = 400
-    return render(
-        request, "web/abn_detail.html", {"copy": copy, "form": form}, status=_status(form)
-    )
+    # R-TRV-3: codes stored, labels in the reader's language.
+    context = {"copy": copy, "shown": copy.display(), "form": form}
+    return render(request, "web/abn_detail.html", context, status=_status(form))
 
 
 @private_page
