@@ -24,6 +24,10 @@ from homeward.demo.seeding import cases_seed
 DEFAULT_SEED = 20260115
 
 
+# The demo's notices are not sent: they would print thousands of e-mails before the logins.
+SILENT_MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+
+
 class Command(BaseCommand):
     help = "Load the demonstration programme and print one login per role."
 
@@ -37,9 +41,8 @@ class Command(BaseCommand):
         if Case.objects.filter(programme=reference.programme).exists():
             self.stdout.write("The demo cases already exist; they were not created again.")
         else:
-            # The demo's notices would otherwise print thousands of e-mails before the logins.
             with (
-                override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+                override_settings(MAILERS=SILENT_MAILERS),
                 transaction.atomic(),
             ):
                 created = cases_seed(reference, count=cases, seed=seed)
