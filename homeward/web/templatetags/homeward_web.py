@@ -1,11 +1,12 @@
 """Template helpers shared by every page: navigation facts, phase badges, labels."""
 
+from decimal import Decimal
 from html import escape
 
 from django import forms, template
 from django.urls import reverse
 from django.utils.dateformat import format as date_format_value
-from django.utils.formats import get_format
+from django.utils.formats import get_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone
@@ -219,3 +220,14 @@ def office_time(moment, office, format_name: str = "SHORT_DATETIME_FORMAT") -> s
         return ""
     local = office_localtime(office, moment)
     return f"{date_format_value(local, get_format(format_name))} {local.tzname()}"
+
+
+@register.filter
+def rate(value) -> str:
+    """An exchange rate without its trailing zeros, in the page's number format
+    (655.96, or 655,96 in French; stored as 655.960000)."""
+    if value in (None, ""):
+        return ""
+    number = Decimal(value).normalize()
+    places = max(0, -number.as_tuple().exponent)
+    return number_format(number, decimal_pos=places, use_l10n=True)

@@ -158,3 +158,19 @@ def test_language_label_names_languages_django_does_not_know():
 
     assert language_label("dyo") == "Jola-Fonyi"  # ISO 639-3, not a code on the case page
     assert language_label("zzz-unknown") == "zzz-unknown"
+
+
+def test_exchange_rates_shown_without_trailing_zeros_in_the_pages_number_format():
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from homeward.web.templatetags.homeward_web import rate
+
+    with translation.override("en"):
+        assert rate(Decimal("655.960000")) == "655.96"
+        assert rate(Decimal("655.957000")) == "655.957"
+        assert rate(Decimal("600.000000")) == "600"
+    with translation.override("fr"):
+        assert rate(Decimal("655.960000")) == "655,96"
+    assert rate(None) == ""
