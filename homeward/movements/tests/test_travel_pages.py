@@ -97,7 +97,14 @@ def test_booking_page_steps_and_ticket_after_confirmation(world, client):
     client.force_login(reception)
     assert client.get(reverse("web:abn_inbox")).status_code == 200
     detail = reverse("web:abn_detail", args=[abn.pk])
-    assert client.get(detail).status_code == 200
+    page = client.get(detail)
+    assert page.status_code == 200
+    # The origin office goes on from the ABN to its movement and its cases.
+    text = page.content.decode()
+    assert reverse("web:movement_board", args=[mv.pk]) in text
+    assert reverse("web:case_detail", args=[booking.case.reference]) in text
+    assert client.get(reverse("web:movement_board", args=[mv.pk])).status_code == 200
+    assert client.get(reverse("web:case_detail", args=[booking.case.reference])).status_code == 200
     answer = client.post(detail, {"form": "answer", "version": abn.version, "decision": "query"})
     assert answer.status_code == 400
     answer = client.post(detail, {"form": "answer", "version": abn.version, "decision": "confirm"})
