@@ -40,6 +40,18 @@ def _post(world, client, content, name="list.csv", **extra):
     return client.post("/api/v1/imports/", data, format="multipart")
 
 
+def _start(world, user, data):
+    """The list imported into Dakar as a forced return, through the service."""
+    return import_start(
+        actor=user,
+        content=lists.as_csv(data),
+        file_name="l.csv",
+        office=world.dakar,
+        programme=world.programme,
+        scheme="forced",
+    )
+
+
 def test_api_dry_run_reports_rows_and_writes_nothing(setup):
     world = setup
     client = _api(world.user("reception_officer", "dakar"))
@@ -155,14 +167,7 @@ def test_batch_list_query_count_does_not_grow(setup, client, django_assert_max_n
     world = setup
     user = world.user("reception_officer", "dakar")
     for _ in range(6):
-        import_start(
-            actor=user,
-            content=lists.as_csv(lists.rows(2, prefix="B" + str(_))),
-            file_name="l.csv",
-            office=world.dakar,
-            programme=world.programme,
-            scheme="forced",
-        )
+        _start(world, user, lists.rows(2, prefix="B" + str(_)))
     client.force_login(user)
     # Session, user, memberships, nav, form choices, count and one statement for the rows.
     with django_assert_max_num_queries(14):
@@ -179,14 +184,7 @@ def test_batch_page_query_count_does_not_grow_with_its_rows(setup, client):
     client.force_login(user)
 
     def statements(count: int, prefix: str) -> tuple[int, str]:
-        batch = import_start(
-            actor=user,
-            content=lists.as_csv(lists.rows(count, bad_every=4, prefix=prefix)),
-            file_name="l.csv",
-            office=world.dakar,
-            programme=world.programme,
-            scheme="forced",
-        )
+        batch = _start(world, user, lists.rows(count, bad_every=4, prefix=prefix))
         with CaptureQueriesContext(connection) as queries:
             page = client.get(reverse("web:import_detail", args=[batch.pk]))
         assert page.status_code == 200
@@ -242,14 +240,7 @@ def test_batch_page_of_an_old_report_shows_translated_labels(setup, client):
     user = world.user("reception_officer", "dakar")
     data = lists.rows(3)
     data[0]["Flight date"] = "14 février"
-    batch = import_start(
-        actor=user,
-        content=lists.as_csv(data),
-        file_name="l.csv",
-        office=world.dakar,
-        programme=world.programme,
-        scheme="forced",
-    )
+    batch = _start(world, user, data)
     # Stored before the file's headers were kept beside the messages.
     batch.report = [{k: v for k, v in r.items() if k != "headers"} for r in batch.report]
     batch.save(update_fields=["report"])
@@ -269,14 +260,7 @@ def test_batch_page_pages_its_two_lists_apart(setup, client, monkeypatch):
     data = lists.rows(10)
     for row in data[:6]:
         row["Sex"] = "Q"  # rows 2 to 7: problems; rows 8 to 11: cases
-    batch = import_start(
-        actor=user,
-        content=lists.as_csv(data),
-        file_name="l.csv",
-        office=world.dakar,
-        programme=world.programme,
-        scheme="forced",
-    )
+    batch = _start(world, user, data)
     assert (batch.invalid_rows, batch.created_cases) == (6, 4)
     client.force_login(user)
     url = reverse("web:import_detail", args=[batch.pk])
