@@ -5,6 +5,7 @@ HOMEWARD_SECRET_KEY     signing key; when unset, one is generated once into DATA
 HOMEWARD_DEBUG          "1" for local development (default "0")
 HOMEWARD_ALLOWED_HOSTS  comma-separated host names
 HOMEWARD_DATA_DIR       where uploaded files and the SQLite database live (default: var/)
+HOMEWARD_IMPORT_WORKERS processes importing one long list on PostgreSQL (default: cores, max 4)
 """
 
 import os
@@ -232,6 +233,9 @@ SPECTACULAR_SETTINGS = {
 # Background work (imports of notification lists): tasks are stored in the database and run by
 # `manage.py db_worker` (started next to the server by `make demo`; one or more in production).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Processes importing one long notification list side by side on PostgreSQL (one per core
+# by default, at most four; 1 imports in the worker's own process).
+IMPORT_WORKERS = int(os.environ.get("HOMEWARD_IMPORT_WORKERS", min(os.cpu_count() or 1, 4)))
 
 MAILERS = {
     "default": {

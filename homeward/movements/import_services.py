@@ -37,6 +37,7 @@ from homeward.programmes.models import Programme
 from homeward.registration.duplicate_services import duplicates_check_at_entry
 from homeward.registration.duplicates_many import duplicates_check_many, planned_for_these_values
 
+from .import_workers import add_tally, import_in_workers, worker_count
 from .imports import (
     Check,
     Place,
@@ -262,7 +263,7 @@ def import_run(*, batch_id) -> ImportBatch:
 
 
 def _failure_message(exc: Exception) -> str:
-    if isinstance(exc, ApplicationError):
+    if isinstance(exc, ApplicationError) and exc.message:
         return exc.message
     return _("The import stopped on an unexpected error; rows imported so far are kept.")
 
@@ -290,9 +291,16 @@ def _run(batch: ImportBatch) -> None:
         _report_skipped(batch, taken)
     batch.rows_to_import = len(rows)
     _save_progress(batch)
-    for start in range(0, len(rows), CHUNK):
-        _import_chunk(batch, actor, rows[start : start + CHUNK])
-        _save_progress(batch)
+    chunks = [rows[start : start + CHUNK] for start in range(0, len(rows), CHUNK)]
+    workers = worker_count(len(chunks))
+    if workers:
+        for done in import_in_workers(batch, actor, chunks, _import_chunk, workers):
+            add_tally(batch, done)
+            _save_progress(batch)
+    else:
+        for chunk in chunks:
+            _import_chunk(batch, actor, chunk)
+            _save_progress(batch)
     _finish(batch, ImportStatus.DONE)
 
 
@@ -338,27 +346,77 @@ def _finish(batch: ImportBatch, status: str, *, error: str = "") -> None:
     _checked_file(batch).unlink(missing_ok=True)
 
 
-def _import_chunk(batch: ImportBatch, actor, rows: list[Row]) -> None:
+def _import_chunk(batch: ImportBatch, actor, rows: list[Row], *, order=None) -> None:
+    """Open the chunk's cases, then check them for duplicates in a transaction of its own,
+    once every earlier row's case is committed (`order`, when workers share the list; else
+    the chunks run one after the other)."""
+    try:
+        cases = _open_cases(batch, actor, rows, lock=order is None)
+    finally:
+        if order is not None:
+            order.opened()
+    if order is not None:
+        order.wait_for_earlier()
+    if cases:
+        _check_duplicates(batch, actor, cases)
+
+
+def _open_cases(batch: ImportBatch, actor, rows: list[Row], *, lock: bool) -> list:
+    """The chunk's people, cases and imported rows in one transaction, or row by row when
+    the bulk services refuse it; the cases opened. `lock` serialises imports into the office
+    (workers of one list leave it out: the unique row key still refuses a row imported twice,
+    and the refused chunk goes row by row)."""
     try:
         with transaction.atomic():
-            fresh = _lock_and_keep_fresh(batch, rows)
-            likely = _import_bulk(batch, actor, fresh)
+            fresh = _lock_and_keep_fresh(batch, rows, lock=lock)
+            cases = _import_bulk(batch, actor, fresh)
     except (ApplicationError, IntegrityError, DatabaseError) as exc:
         log.info("import %s: chunk refused in bulk (%s), row by row", batch.pk, exc)
-        _import_rows_one_by_one(batch, actor, rows)
-        return
+        return _import_rows_one_by_one(batch, actor, rows, lock=lock)
     batch.rows_done += len(rows)
     batch.created_cases += len(fresh)
     batch.skipped_rows += len(rows) - len(fresh)
-    batch.likely_duplicates += likely
     kept = {id(r) for r in fresh}
     _report_skipped(batch, [r for r in rows if id(r) not in kept])
+    return cases
 
 
-def _lock_and_keep_fresh(batch: ImportBatch, rows: list[Row]) -> list[Row]:
+def _check_duplicates(batch: ImportBatch, actor, cases: list) -> None:
+    """R-DUP-1 for the chunk's new cases, when the importer decides on matches. Should the
+    check fail in bulk, each case is checked on its own; a case whose check fails still has
+    the check on its checklist."""
+    if Perm.DUPLICATE_DECIDE not in access_for(actor).perms_at([batch.office_id]):
+        return
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                planned_for_these_values()
+            checks = duplicates_check_many(actor=actor, cases=cases)
+            likely = [c.case_id for c in checks if any(x["likely"] for x in c.candidates)]
+            ImportedRow.objects.filter(case_id__in=likely).update(likely_duplicate=True)
+    except (ApplicationError, DatabaseError) as exc:
+        log.warning("import %s: duplicate check refused in bulk (%s), case by case", batch.pk, exc)
+        likely = [case.pk for case in cases if _check_one(actor, case)]
+        ImportedRow.objects.filter(case_id__in=likely).update(likely_duplicate=True)
+    batch.likely_duplicates += len(likely)
+
+
+def _check_one(actor, case) -> bool:
+    """Whether the case's duplicate check found a likely match (False when it failed)."""
+    try:
+        with transaction.atomic():
+            check = duplicates_check_at_entry(actor=actor, case_id=case.pk)
+    except (ApplicationError, DatabaseError):
+        log.exception("duplicate check of case %s failed", case.pk)
+        return False
+    return bool(check and any(c["likely"] for c in check.candidates))
+
+
+def _lock_and_keep_fresh(batch: ImportBatch, rows: list[Row], *, lock: bool = True) -> list[Row]:
     """Serialise imports into the office, then leave out rows imported meanwhile."""
     if connection.vendor == "postgresql":
         planned_for_these_values()
+    if connection.vendor == "postgresql" and lock:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(%s)", [batch.office_id.int & 0x7FFF_FFFF_FFFF_FFFF]
@@ -380,9 +438,9 @@ def _person_data(row: Row) -> dict:
     return data
 
 
-def _import_bulk(batch: ImportBatch, actor, rows: list[Row]) -> int:
+def _import_bulk(batch: ImportBatch, actor, rows: list[Row]) -> list:
     if not rows:
-        return 0
+        return []
     people = people_create_bulk(
         actor=actor, office=batch.office, rows=[_person_data(r) for r in rows]
     )
@@ -401,17 +459,10 @@ def _import_bulk(batch: ImportBatch, actor, rows: list[Row]) -> int:
             case.person = person
             case_of[row.number] = case
     cases = [case_of[r.number] for r in rows]
-    likely_of = {}
-    if Perm.DUPLICATE_DECIDE in access_for(actor).perms_at([batch.office_id]):
-        checks = duplicates_check_many(actor=actor, cases=cases)
-        likely_of = {c.case_id: any(x["likely"] for x in c.candidates) for c in checks}
     ImportedRow.objects.bulk_create(
-        [
-            _imported_row(batch, row, case, likely_of.get(case.pk, False))
-            for row, case in zip(rows, cases, strict=True)
-        ]
+        [_imported_row(batch, row, case, False) for row, case in zip(rows, cases, strict=True)]
     )
-    return sum(1 for v in likely_of.values() if v)
+    return cases
 
 
 def _imported_row(batch: ImportBatch, row: Row, case, likely: bool) -> ImportedRow:
@@ -430,16 +481,18 @@ def _imported_row(batch: ImportBatch, row: Row, case, likely: bool) -> ImportedR
     )
 
 
-def _import_rows_one_by_one(batch: ImportBatch, actor, rows: list[Row]) -> None:
-    """The per-row services, each row in its own savepoint: a refused row leaves nothing."""
+def _import_rows_one_by_one(batch: ImportBatch, actor, rows: list[Row], *, lock: bool) -> list:
+    """The per-row services, each row in its own savepoint: a refused row leaves nothing.
+    Returns the cases opened."""
+    cases = []
     for row in rows:
         try:
             with transaction.atomic():
-                if not _lock_and_keep_fresh(batch, [row]):
+                if not _lock_and_keep_fresh(batch, [row], lock=lock):
                     batch.skipped_rows += 1
                     _report_skipped(batch, [row])
                     continue
-                likely = _import_one(batch, actor, row)
+                cases.append(_import_one(batch, actor, row))
         except (ApplicationError, IntegrityError, DatabaseError) as exc:
             batch.failed_rows += 1
             batch.report.append(
@@ -447,12 +500,12 @@ def _import_rows_one_by_one(batch: ImportBatch, actor, rows: list[Row]) -> None:
             )
         else:
             batch.created_cases += 1
-            batch.likely_duplicates += int(likely)
         finally:
             batch.rows_done += 1
+    return cases
 
 
-def _import_one(batch: ImportBatch, actor, row: Row) -> bool:
+def _import_one(batch: ImportBatch, actor, row: Row):
     person = person_create(actor=actor, office=batch.office, data=_person_data(row))
     area = AdminArea.objects.filter(pk=row.values["area_id"]).first()
     case = case_create(
@@ -463,10 +516,9 @@ def _import_one(batch: ImportBatch, actor, row: Row) -> bool:
         origin_office=batch.office,
         intended_return_area=area,
     )
-    check = duplicates_check_at_entry(actor=actor, case_id=case.pk)
-    likely = bool(check and any(c["likely"] for c in check.candidates))
-    _imported_row(batch, row, case, likely).save()
-    return likely
+    case.person = person
+    _imported_row(batch, row, case, False).save()
+    return case
 
 
 def _errors(exc: Exception) -> dict:
