@@ -8,6 +8,8 @@ import uuid
 from django.db import connection
 from django.utils import timezone, translation
 
+from homeward.core.bulk import copy_rows
+
 from .models import AuditAction, AuditEvent
 
 
@@ -63,8 +65,8 @@ def audit_record(
 def audit_record_many(*, actor, records: list[dict]) -> int:
     """Append many audit lines at once (lists imported in bulk); each record holds
     `audit_record`'s other keyword arguments. Call it inside the transaction of the changes.
-    Returns how many lines were written; on PostgreSQL in one statement of one array per
-    column, without an AuditEvent object per line."""
+    Returns how many lines were written; on PostgreSQL in one COPY, without an AuditEvent
+    object per line."""
     if not records:
         return 0
     with translation.override("en"):
@@ -73,35 +75,35 @@ def audit_record_many(*, actor, records: list[dict]) -> int:
         AuditEvent.objects.bulk_create([AuditEvent(**v) for v in values])
         return len(values)
     now = timezone.now()
-    columns = {name: [v[name] for v in values] for name in _MANY_COLUMNS}
-    columns["changes"] = [json.dumps(c) for c in columns["changes"]]
-    qn = connection.ops.quote_name
     fields = [AuditEvent._meta.get_field(name) for name in _MANY_COLUMNS]
-    names = ", ".join(qn(f.column) for f in fields)
-    arrays = ", ".join(f"%s::{_MANY_COLUMNS[f.name]}[]" for f in fields)
-    sql = (
-        f"INSERT INTO {qn(AuditEvent._meta.db_table)} ({qn('at')}, {names}) "
-        f"SELECT %s, * FROM unnest({arrays})"
+    copy_rows(
+        AuditEvent._meta.db_table,
+        ["at", *(f.column for f in fields)],
+        (
+            (
+                now,
+                *(json.dumps(v[name]) if name == "changes" else v[name] for name in _MANY_COLUMNS),
+            )
+            for v in values
+        ),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [now, *(columns[f.name] for f in fields)])
     return len(values)
 
 
-# The columns audit_record_many writes in one array each, with their PostgreSQL types.
-_MANY_COLUMNS = {
-    "actor_id": "bigint",
-    "actor_name": "text",
-    "action": "text",
-    "object_type": "text",
-    "object_id": "text",
-    "case_reference": "text",
-    "summary": "text",
-    "changes": "jsonb",
-    "ip_address": "inet",
-    "office_scope": "text",
-    "restricted_group": "text",
-}
+# The columns audit_record_many writes, with their PostgreSQL types.
+_MANY_COLUMNS = (
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "case_reference",
+    "summary",
+    "changes",
+    "ip_address",
+    "office_scope",
+    "restricted_group",
+)
 
 
 def _event(**kwargs) -> AuditEvent:

@@ -13,6 +13,7 @@ from homeward.accounts.roles import SENSITIVE_GROUPS, FieldGroup, Perm
 from homeward.accounts.selectors import case_workers_of
 from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record, audit_record_many, diff
+from homeward.core.bulk import insert_new
 from homeward.core.concurrency import check_version
 from homeward.core.errors import (
     NotFound,
@@ -168,10 +169,8 @@ def para_cases_create_bulk(
             )
         except DjangoValidationError as exc:
             raise ValidationFailed.from_django(exc) from exc
-    Case.objects.bulk_create(cases)
-    CaseEvent.objects.bulk_create(
-        [CaseEvent(case=c, actor=actor, action="open", to_phase=c.phase) for c in cases]
-    )
+    insert_new(cases)
+    insert_new([CaseEvent(case=c, actor=actor, action="open", to_phase=c.phase) for c in cases])
     audit_record_many(
         actor=actor,
         records=[

@@ -30,6 +30,7 @@ from homeward.accounts.roles import Perm
 from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record
 from homeward.cases.services import case_create, para_cases_create_bulk
+from homeward.core.bulk import insert_new
 from homeward.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from homeward.geo.models import AdminArea
 from homeward.people.services import people_create_bulk, person_create
@@ -459,7 +460,7 @@ def _import_bulk(batch: ImportBatch, actor, rows: list[Row]) -> list:
             case.person = person
             case_of[row.number] = case
     cases = [case_of[r.number] for r in rows]
-    ImportedRow.objects.bulk_create(
+    insert_new(
         [_imported_row(batch, row, case, False) for row, case in zip(rows, cases, strict=True)]
     )
     return cases

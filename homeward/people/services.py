@@ -11,6 +11,7 @@ from homeward.accounts.models import Office
 from homeward.accounts.roles import FieldGroup, Perm
 from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record, audit_record_many, diff
+from homeward.core.bulk import insert_new
 from homeward.core.concurrency import check_version
 from homeward.core.errors import NotFound, PermissionDenied, ValidationFailed, parse_uuid
 from homeward.core.text import fold
@@ -116,12 +117,12 @@ def people_create_bulk(*, actor, office: Office, rows: list[dict]) -> list[Perso
         parts.append((names, contacts, match))
     if errors:
         raise ValidationFailed(_("Please correct the errors below."), field_errors=errors)
-    Person.objects.bulk_create(people)
+    insert_new(people)
     for person, (names, contacts, _match) in zip(people, parts, strict=True):
         for child in (*names, *contacts):
             child.person = person
-    PersonName.objects.bulk_create([n for names, _c, _m in parts for n in names])
-    Contact.objects.bulk_create([c for _n, contacts, _m in parts for c in contacts])
+    insert_new([n for names, _c, _m in parts for n in names])
+    insert_new([c for _n, contacts, _m in parts for c in contacts])
     _insert_match_keys(
         [
             (person.pk, key)

@@ -26,6 +26,7 @@ from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record_many
 from homeward.cases.models import Case
 from homeward.cases.policies import can_view_case
+from homeward.core.bulk import insert_new
 from homeward.core.errors import PermissionDenied
 from homeward.people.matchkeys import deletions, lookup_keys, name_keys
 from homeward.people.models import MatchToken, Person, PersonMatchKey
@@ -368,7 +369,7 @@ def duplicates_check_many(*, actor, cases: list[Case]) -> list[DuplicateCheck]:
     for programme_id in programme_ids:
         people = [c.person for c in cases if c.programme_id == programme_id]
         found.update(find_candidates_many(people, programme=programme_id))
-    checks = DuplicateCheck.objects.bulk_create(
+    checks = insert_new(
         [
             DuplicateCheck(
                 case=case,
