@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import signal
 from collections.abc import Callable, Iterator
 
 from django.conf import settings
@@ -109,6 +110,7 @@ def import_in_workers(
     ]
     for process in processes:
         process.start()
+    log.info("import %s: %d chunks, %d worker processes", batch.pk, len(chunks), workers)
     try:
         for _n in range(len(chunks)):
             kind, payload = _next_result(results, processes)
@@ -138,6 +140,10 @@ def _next_result(results, processes) -> tuple[str, object]:
 
 def _work(batch, actor, chunks, import_chunk, condition, next_chunk, opened, results) -> None:
     """One worker: takes the next chunk until none is left."""
+    # Not the handlers of the process it was forked from (the task worker's graceful
+    # shutdown): stopped by the importing process, not by Ctrl+C on the terminal.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         while True:
             with condition:

@@ -11,7 +11,7 @@ from homeward.accounts.models import Office
 from homeward.accounts.roles import FieldGroup, Perm
 from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record, audit_record_many, diff
-from homeward.core.bulk import insert_new
+from homeward.core.bulk import copy_rows, insert_new
 from homeward.core.concurrency import check_version
 from homeward.core.errors import NotFound, PermissionDenied, ValidationFailed, parse_uuid
 from homeward.core.text import fold
@@ -148,27 +148,15 @@ def people_create_bulk(*, actor, office: Office, rows: list[dict]) -> list[Perso
 
 
 def _insert_match_keys(rows: list[tuple]) -> None:
-    """(person id, key) rows of PersonMatchKey; on PostgreSQL in one statement of two
-    arrays (a list brings several keys per person)."""
+    """(person id, key) rows of PersonMatchKey; on PostgreSQL in one COPY (a list brings
+    several keys per person)."""
     if connection.vendor != "postgresql":
         PersonMatchKey.objects.bulk_create(
             [PersonMatchKey(person_id=p, key=k) for p, k in rows], batch_size=5000
         )
         return
-    meta, qn = PersonMatchKey._meta, connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {qn(meta.db_table)} "
-        f"({qn(meta.get_field('person').column)}, {qn(meta.get_field('key').column)}) "
-        "SELECT * FROM unnest(string_to_array(%s, ',')::uuid[], "
-        "string_to_array(%s, ',')::varchar[])"
-    )
-    keys = [k for _p, k in rows]
-    if any("," in k for k in keys):  # never: keys are letters, digits and dots
-        PersonMatchKey.objects.bulk_create([PersonMatchKey(person_id=p, key=k) for p, k in rows])
-        return
-    # Two texts the server splits: psycopg would turn lists into arrays item by item.
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [",".join(str(p) for p, _k in rows), ",".join(keys)])
+    meta = PersonMatchKey._meta
+    copy_rows(meta.db_table, [meta.get_field("person").column, meta.get_field("key").column], rows)
 
 
 def _insert_vocabulary(rows: set[tuple[str, str]]) -> None:
