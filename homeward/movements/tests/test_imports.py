@@ -437,3 +437,21 @@ def test_r_dup_1_later_chunks_find_rows_of_earlier_chunks(setup, monkeypatch):
     first = ImportedRow.objects.get(batch=batch, row_number=2)
     assert first.person_id is not None
     assert str(first.person_id) in {c["person_id"] for c in last.candidates}
+
+
+def test_r_dup_1_a_check_refused_in_bulk_is_run_case_by_case(setup, monkeypatch):
+    """The cases stay imported and each still gets its duplicate check."""
+    world = setup
+
+    def refuse(**kwargs):
+        raise ValidationFailed("no")
+
+    monkeypatch.setattr(import_services, "duplicates_check_many", refuse)
+    batch = _start(world, _planted_list())
+    assert (batch.status, batch.created_cases) == (ImportStatus.DONE, len(PLANTED))
+    checks = DuplicateCheck.objects.filter(case__notification__batch=batch)
+    assert checks.count() == len(PLANTED)
+    likely = {c.case_id for c in checks if any(x["likely"] for x in c.candidates)}
+    assert batch.likely_duplicates == len(likely) >= 4
+    flagged = ImportedRow.objects.filter(batch=batch, likely_duplicate=True)
+    assert set(flagged.values_list("case_id", flat=True)) == likely
