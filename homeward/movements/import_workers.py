@@ -10,8 +10,10 @@ the list is in the register, as when the chunks run one by one. Checks of differ
 run side by side. Each worker sends back what each chunk did (`tally`); the process running
 the import adds it up and saves the progress.
 
-Only on PostgreSQL, outside a transaction (the workers must see the batch), and for lists of
-several chunks: forking costs more than a short list takes.
+Only on PostgreSQL, outside a transaction (the workers must see the batch), from a process's
+main thread (the task worker's, never a web server's request thread: forking a
+multi-threaded process may copy a lock another thread holds), and for lists of several
+chunks: forking costs more than a short list takes.
 """
 
 import logging
@@ -19,6 +21,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import threading
 from collections.abc import Callable, Iterator
 
 from django.conf import settings
@@ -49,6 +52,7 @@ def worker_count(chunks: int) -> int:
         or chunks < MIN_CHUNKS
         or connection.vendor != "postgresql"
         or connection.in_atomic_block
+        or threading.current_thread() is not threading.main_thread()
     ):
         return 0
     return wanted

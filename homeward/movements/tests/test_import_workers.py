@@ -3,6 +3,7 @@
 The workers need the batch committed, so these tests run outside a test transaction."""
 
 import os
+import threading
 
 import pytest
 from django.db import connection
@@ -26,7 +27,13 @@ def _start(world, content):
     return import_services.import_run(batch_id=batch.pk)
 
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.django_db(transaction=True),
+    # In the whole suite the browser tests' live server thread (session-wide, idle) makes
+    # the test process multi-threaded when it forks; the task worker has one thread.
+    pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning"),
+]
 
 
 @pytest.fixture
@@ -140,3 +147,8 @@ def test_short_lists_and_open_transactions_stay_in_the_importing_process(setup):
     with transaction.atomic():
         assert connection.in_atomic_block
         assert import_workers.worker_count(50) == 0
+    in_a_thread = []
+    thread = threading.Thread(target=lambda: in_a_thread.append(import_workers.worker_count(50)))
+    thread.start()
+    thread.join()
+    assert in_a_thread == [0]  # a web server's request thread never forks
