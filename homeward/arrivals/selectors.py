@@ -22,6 +22,29 @@ def pocket_money_for_case(case: Case) -> PocketMoneyPayment | None:
     return PocketMoneyPayment.objects.select_related("paid_by", "rate").filter(case=case).first()
 
 
+@dataclass(frozen=True)
+class LastRate:
+    exchange_rate: Decimal
+    paid_on: datetime.date
+
+
+def last_exchange_rate(office_id, currency: str, *, on_or_before: datetime.date) -> LastRate | None:
+    """R-ARR-4: the exchange rate of the office's latest payment in `currency` up to a day,
+    as a starting point for the next one (the caller has checked the reader may pay)."""
+    row = (
+        PocketMoneyPayment.objects.filter(
+            office_id=office_id,
+            currency=currency,
+            exchange_rate__isnull=False,
+            paid_on__lte=on_or_before,
+        )
+        .order_by("-paid_on", "-created_at")
+        .values_list("exchange_rate", "paid_on")
+        .first()
+    )
+    return LastRate(*row) if row else None
+
+
 def ledger_offices_for(actor):
     """Origin offices whose pocket-money ledger the actor may read (financial data)."""
     access = access_for(actor)

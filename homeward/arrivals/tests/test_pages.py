@@ -1,7 +1,9 @@
+import datetime
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from homeward.accounts.roles import Role
 from homeward.arrivals.models import PocketMoneyPayment
@@ -295,6 +297,28 @@ def test_arrival_page_request_form_has_unique_field_ids(client, world):
     client.force_login(world.user(Role.MOVEMENT_OFFICER, "niamey"))
     response = client.get(reverse("web:case_arrival", args=[case.reference]))
     assert "id_request-note" in _assert_unique_ids(response).ids
+
+
+def test_r_arr_4_exchange_rate_starts_from_the_offices_last_payment(client, world, senegal_rate):
+    """The form offers the rate of the office's last payment in the currency, and says from
+    when; with no earlier payment the field stays empty."""
+    reader = world.user(Role.RECEPTION_OFFICER, "dakar")
+    client.force_login(reader)
+    first, second = (world.case(phase=Phase.ARRIVED) for _ in range(2))
+    url = reverse("web:case_pocket_money", args=[first.reference])
+    page = client.get(url).content.decode()
+    assert 'name="exchange_rate"' in page and "last payment in XOF" not in page
+    assert 'name="exchange_rate" value=' not in page
+    day = datetime.date.today() - datetime.timedelta(days=3)
+    pocket_money_record(
+        actor=reader,
+        case_id=first.pk,
+        data=paid(exchange_rate="655.957", paid_on=day.isoformat()),
+    )
+    page = client.get(reverse("web:case_pocket_money", args=[second.reference])).content.decode()
+    assert 'name="exchange_rate" value="655.957"' in page
+    assert "The rate of this office&#x27;s last payment in XOF, on " in page
+    assert date_format(day, "DATE_FORMAT") in page
 
 
 def test_pocket_money_page_has_unique_field_ids(client, world, senegal_rate):

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -30,6 +32,7 @@ from homeward.arrivals.selectors import (
     arrival_of,
     arrival_offices_for,
     handover_of,
+    last_exchange_rate,
     ledger_offices_for,
     notices_for,
     pocket_money_for_case,
@@ -98,9 +101,23 @@ def pocket_money_view(request, reference: str):
     today = office_today(case.origin_office)  # the paying office's day (R-ARR-4)
     rate = rate_for(case, payment.paid_on if payment else today)
     initial = {"paid_on": today}
+    last = None
     if rate is not None:
         initial |= {"amount_local": rate.amount_local, "currency": rate.currency}
+        if may_pay and payment is None:
+            last = last_exchange_rate(case.origin_office_id, rate.currency, on_or_before=today)
+    if last is not None:
+        initial["exchange_rate"] = last.exchange_rate.normalize()
     form = PocketMoneyForm(request.POST or None, request.FILES or None, initial=initial)
+    if last is not None:
+        # Help texts are rendered as HTML: escaped here.
+        form.fields["exchange_rate"].help_text = escape(
+            _(
+                "The rate of this office's last payment in %(currency)s, on %(day)s: check that "
+                "it is still today's."
+            )
+            % {"currency": rate.currency, "day": date_format(last.paid_on, "DATE_FORMAT")}
+        )
     status = 200
     if request.method == "POST":
         if not may_pay or payment is not None:
