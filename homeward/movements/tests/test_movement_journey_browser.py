@@ -133,7 +133,7 @@ def test_movement_of_three_from_booking_to_pocket_money(page, live_server, world
     page.get_by_label("Operational escort").check()
     page.get_by_label("Escort details").fill("Escort from the Niamey office")
     page.get_by_role("button", name="Book", exact=True).click()
-    expect(page.get_by_text("Saved.")).to_be_visible()
+    expect(page.get_by_text("Case booked on this movement.")).to_be_visible()
     for case in adults:
         page.get_by_label("Case reference").fill(case.reference)
         page.get_by_role("button", name="Book", exact=True).click()
@@ -169,7 +169,7 @@ def test_movement_of_three_from_booking_to_pocket_money(page, live_server, world
     mv.save(update_fields=["departs_at"])
     page.goto(board)
     page.get_by_role("button", name="Confirm departure").click()
-    expect(page.get_by_text("Saved.")).to_be_visible()
+    expect(page.get_by_text("Departure confirmed.")).to_be_visible()
     expect(page.get_by_role("heading", name="Confirm departure")).to_have_count(0)
     for case in [child, *adults]:
         phase_shown(page, base, case, "Departed")

@@ -33,7 +33,7 @@ def hold_final_discussion(page):
     page.get_by_label("Reintegration assistance reviewed").check()
     page.get_by_label("Origin office contacts given").check()
     page.get_by_role("button", name="Record the final discussion").click()
-    page.wait_for_selector("text=Saved.")
+    page.wait_for_selector("text=Final pre-departure discussion recorded.")
 
 
 def test_book_send_confirm_ticket(page, live_server, world):

@@ -136,7 +136,7 @@ def movement_board(request, movement_id):
                 ),
             )
         if done:
-            messages.success(request, _("Saved."))
+            messages.success(request, BOARD_DONE[name]())
             return redirect("web:movement_board", movement_id=movement.pk)
         for form in (book_form, departure_form, cancel_form):
             if form.is_bound and not hasattr(form, "status"):
@@ -184,6 +184,21 @@ BOOKING_STEPS = {
     "informed": (forms.InformedForm, services.booking_record_informed),
     "final": (forms.FinalDiscussionForm, services.final_discussion_record),
     "cancel": (forms.CancelForm, services.booking_cancel),
+}
+# What the user is told once a step is saved (translated when shown).
+BOOKING_DONE = {
+    "escorts": lambda: _("Escorts saved."),
+    "ticket": lambda: _("Ticket recorded."),
+    "informed": lambda: _("Recorded that the migrant was told the travel details."),
+    "final": lambda: _("Final pre-departure discussion recorded."),
+    "cancel": lambda: _("Booking cancelled."),
+    "reviewed": lambda: _("Booking marked as reviewed."),
+}
+BOARD_DONE = {
+    "book": lambda: _("Case booked on this movement."),
+    "abn": lambda: _("Advance booking notification sent to the origin office."),
+    "cancel_movement": lambda: _("Movement cancelled."),
+    "departure": lambda: _("Departure confirmed."),
 }
 
 
@@ -243,7 +258,7 @@ def movement_booking(request, booking_id):
             except ApplicationError as exc:
                 messages.error(request, " ".join([str(exc.message), *exc.reasons]))
             else:
-                messages.success(request, _("Saved."))
+                messages.success(request, BOOKING_DONE["reviewed"]())
             return redirect("web:movement_booking", booking_id=booking.pk)
         form = step_forms.get(name)
         if form is None:
@@ -252,7 +267,7 @@ def movement_booking(request, booking_id):
         if form.is_valid() and _run(
             form, lambda d: service(actor=request.user, booking_id=booking.pk, **d)
         ):
-            messages.success(request, _("Saved."))
+            messages.success(request, BOOKING_DONE[name]())
             return redirect("web:movement_booking", booking_id=booking.pk)
         if not hasattr(form, "status"):
             form.status = 400
@@ -333,7 +348,12 @@ def travel_documents(request, reference):
         if target is None:
             raise Http404
         if target.is_valid() and _run(target, call):
-            messages.success(request, _("Saved."))
+            messages.success(
+                request,
+                _("Travel document requested.")
+                if name == "request"
+                else _("Travel document request updated."),
+            )
             return redirect("web:travel_documents", reference=case.reference)
         if not hasattr(target, "status"):
             target.status = 400
