@@ -2,6 +2,8 @@
 and answer, suspensions; inline errors and bounded query counts."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from homeward.cases.models import Phase, VulnerabilityFlag
@@ -313,3 +315,27 @@ def test_movement_list_shows_past_movements_on_request_and_incoming_ones_to_the_
     assert client.get(board(upcoming)).status_code == 200
     api = client.get("/api/v1/movements/?show=past").json()
     assert [m["id"] for m in api] == [str(cancelled.pk)]
+
+
+def test_my_work_shows_the_travel_deadlines_of_my_offices(world, client):
+    """R-TRV-3 on My work: a movement officer, who has no case assigned, sees the ABN to
+    send, in a number of queries that does not grow with the movements; a counsellor of the
+    same office, who does not book, sees no deadline."""
+    mv = movement(world, days=5)
+    book(world, mv, ready_case(world))
+    login(client, world.user("movement_officer"))
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(reverse("web:my_work")).content.decode()
+    assert "Travel deadlines of my offices" in page
+    assert "Send the ABN" in page
+    assert f'href="{reverse("web:movement_board", args=[mv.pk])}"' in page
+    assert f'href="{reverse("web:movement_list")}#worklist"' in page
+    for days in (6, 7, 8):
+        book(world, movement(world, days=days), ready_case(world))
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(reverse("web:my_work")).content.decode()
+    assert page.count("Send the ABN") == 4
+    assert len(four) == len(one) <= 12
+    login(client, world.user("counsellor"))
+    page = client.get(reverse("web:my_work")).content.decode()
+    assert "Travel deadlines of my offices" not in page and "Send the ABN" not in page
