@@ -98,6 +98,12 @@ def _date(errors, values, key, today: datetime.date) -> datetime.date | None:
         return None
 
 
+def pocket_money_payable(case: Case) -> bool:
+    """R-ARR-4: pocket money, or the note that it was received before departure, is
+    recorded once the returnee has departed."""
+    return case.phase in PAYABLE_PHASES
+
+
 def pocket_money_record(*, actor, case_id, data: dict, upload=None) -> PocketMoneyPayment:
     """R-ARR-4: one ledger line per returnee: the pocket money paid on arrival at the rate of
     the programme and origin country (another amount needs a reason), with its signed
@@ -127,7 +133,7 @@ def _pocket_money_record(actor, case_id, data, upload, written) -> PocketMoneyPa
             _("Pocket money is already recorded for this returnee: one payment per returnee."),
             field_errors={"case": [_("Pocket money is already recorded for this returnee.")]},
         )
-    if case.phase not in PAYABLE_PHASES:
+    if not pocket_money_payable(case):
         raise ValidationFailed(
             _("Pocket money is paid on arrival: this case has not departed."),
             field_errors={"case": [_("The returnee has not departed yet.")]},

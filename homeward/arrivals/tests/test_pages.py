@@ -299,6 +299,23 @@ def test_arrival_page_request_form_has_unique_field_ids(client, world):
     assert "id_request-note" in _assert_unique_ids(response).ids
 
 
+def test_r_arr_4_no_pocket_money_form_before_departure(client, world, senegal_rate):
+    """Before departure the page says when pocket money can be recorded instead of offering
+    a form the service would refuse; once departed, the form is there."""
+    case = world.case(phase=Phase.TRAVEL_BOOKED)
+    client.force_login(world.user(Role.RECEPTION_OFFICER, "dakar"))
+    url = reverse("web:case_pocket_money", args=[case.reference])
+    page = client.get(url).content.decode()
+    assert "this returnee has not departed yet" in page
+    assert 'name="amount_local"' not in page
+    refused = client.post(url, paid())
+    assert refused.status_code == 400 and not PocketMoneyPayment.objects.exists()
+    case.phase = Phase.DEPARTED
+    case.save(update_fields=["phase"])
+    page = client.get(url).content.decode()
+    assert 'name="amount_local"' in page and "not departed yet" not in page
+
+
 def test_r_arr_4_exchange_rate_starts_from_the_offices_last_payment(client, world, senegal_rate):
     """The form offers the rate of the office's last payment in the currency, and says from
     when; with no earlier payment the field stays empty."""

@@ -41,6 +41,7 @@ from homeward.arrivals.selectors import (
     secondary_of,
 )
 from homeward.arrivals.services import (
+    pocket_money_payable,
     pocket_money_receipt_download,
     pocket_money_record,
     rate_for,
@@ -104,7 +105,7 @@ def pocket_money_view(request, reference: str):
     last = None
     if rate is not None:
         initial |= {"amount_local": rate.amount_local, "currency": rate.currency}
-        if may_pay and payment is None:
+        if may_pay and payment is None and pocket_money_payable(case):
             last = last_exchange_rate(case.origin_office_id, rate.currency, on_or_before=today)
     if last is not None:
         initial["exchange_rate"] = last.exchange_rate.normalize()
@@ -143,7 +144,8 @@ def pocket_money_view(request, reference: str):
         "payment": payment,
         "rate": rate,
         "form": form,
-        "may_pay": may_pay and payment is None,
+        "may_pay": may_pay and payment is None and pocket_money_payable(case),
+        "not_departed": may_pay and payment is None and not pocket_money_payable(case),
         "print_languages": document_languages(),
     }
     return render(request, "web/arrival_pocket_money.html", context, status=status)
