@@ -4,11 +4,12 @@ processes.
 Most of an import's time is Python (checking rows, building records, comparing names for
 duplicate detection), which runs on one core per process. Workers forked from the process
 running the import take the chunks one after the other, each over its own database
-connection. Chunks open their cases in file order (`Turn`): a chunk's cases are committed
-only after the previous chunk's, so that when its duplicate check runs every earlier row of
-the list is in the register, as when the chunks run one by one. Checks of different chunks
-run side by side. Each worker sends back what each chunk did (`tally`); the process running
-the import adds it up and saves the progress.
+connection. A chunk opens its cases in one transaction and checks them for duplicates in a
+second one, which waits until every earlier chunk's cases are committed (`Order`): each row
+is checked against all earlier rows of the list, as when the chunks run one by one, and may
+also find rows of later chunks committed meanwhile, which are as much the same returnee.
+Each worker sends back what each chunk did (`tally`); the process running the import adds
+it up and saves the progress.
 
 Only on PostgreSQL, outside a transaction (the workers must see the batch), from a process's
 main thread (the task worker's, never a web server's request thread: forking a
