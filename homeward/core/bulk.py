@@ -18,12 +18,13 @@ def insert_new(objs: list) -> list:
         return model.objects.bulk_create(objs)
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not (f.primary_key and f.db_returning)]
-    qn = connection.ops.quote_name
-    sql = f"COPY {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+
+    def rows():
         for obj in objs:
             obj._prepare_related_fields_for_save(operation_name="bulk_create")
-            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+            yield [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+    copy_rows(meta.db_table, [f.column for f in fields], rows())
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias

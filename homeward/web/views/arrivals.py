@@ -102,10 +102,11 @@ def pocket_money_view(request, reference: str):
     today = office_today(case.origin_office)  # the paying office's day (R-ARR-4)
     rate = rate_for(case, payment.paid_on if payment else today)
     initial = {"paid_on": today}
+    may_pay_now = may_pay and payment is None and pocket_money_payable(case)
     last = None
     if rate is not None:
         initial |= {"amount_local": rate.amount_local, "currency": rate.currency}
-        if may_pay and payment is None and pocket_money_payable(case):
+        if may_pay_now:
             last = last_exchange_rate(case.origin_office_id, rate.currency, on_or_before=today)
     if last is not None:
         initial["exchange_rate"] = last.exchange_rate.normalize()
@@ -144,8 +145,8 @@ def pocket_money_view(request, reference: str):
         "payment": payment,
         "rate": rate,
         "form": form,
-        "may_pay": may_pay and payment is None and pocket_money_payable(case),
-        "not_departed": may_pay and payment is None and not pocket_money_payable(case),
+        "may_pay": may_pay_now,
+        "not_departed": may_pay and payment is None and not may_pay_now,
         "print_languages": document_languages(),
     }
     return render(request, "web/arrival_pocket_money.html", context, status=status)
