@@ -1,5 +1,6 @@
 """Reads of cases, always scoped to the actor's offices and readable field groups."""
 
+import contextlib
 import functools
 import re
 from dataclasses import dataclass
@@ -98,7 +99,7 @@ class CaseRows:
     def __init__(self, cases, start: int = 0, stop: int | None = None, head=None):
         self._cases = cases
         self._start, self._stop = start, stop
-        # (id, updated_at) from the first case on, read once and shared by the slices.
+        # Ids from the first case on, read once and shared by the slices.
         self._head = head if head is not None else {"keys": None, "complete": False}
         self._rows = None
 
@@ -119,12 +120,12 @@ class CaseRows:
             head["complete"] or (self._stop is not None and self._stop <= len(head["keys"]))
         )
         if not covered and self._start == 0 and self._stop is not None:
-            head["keys"] = list(self._cases.values_list("pk", "updated_at")[: self._stop])
+            head["keys"] = list(self._cases.values_list("pk", flat=True)[: self._stop])
             head["complete"] = len(head["keys"]) < self._stop
             covered = True
         if covered:
             return head["keys"][self._start : self._stop]
-        return list(self._cases.values_list("pk", "updated_at")[self._start : self._stop])
+        return list(self._cases.values_list("pk", flat=True)[self._start : self._stop])
 
     def count(self) -> int:
         return len(self._keys())
@@ -138,25 +139,26 @@ class CaseRows:
             found = {}
             if keys:
                 to_pk = Case._meta.pk.to_python
+                updated = _column_converter(Case, "updated_at", "c")
                 sql = _LIST_ROWS_SQL.format(ids=", ".join(["%s"] * len(keys)))
                 with connection.cursor() as cursor:
-                    cursor.execute(sql, [_db_value(Case._meta.pk, pk) for pk, _ in keys])
-                    for pk, *columns in cursor.fetchall():
-                        found[to_pk(pk)] = columns
-            self._rows = [
-                {**dict(zip(_LIST_ROWS_COLUMNS, found[pk], strict=True)), "updated_at": at}
-                for pk, at in keys
-                if pk in found
-            ]
+                    cursor.execute(sql, [_db_value(Case._meta.pk, pk) for pk in keys])
+                    for pk, at, *columns in cursor.fetchall():
+                        found[to_pk(pk)] = {
+                            **dict(zip(_LIST_ROWS_COLUMNS, columns, strict=True)),
+                            "updated_at": updated(at),
+                        }
+            self._rows = [found[pk] for pk in keys if pk in found]
         return iter(self._rows)
 
 
-# The other columns of `LIST_COLUMNS` for the ids of one page (see `CaseRows`; `updated_at`
-# comes with the ids): text only, so nothing to convert. Written out: the ORM spent longer
-# building this five-table query than the database took to run it.
+# The columns of `LIST_COLUMNS` for the ids of one page (see `CaseRows`): `updated_at`, then
+# text only. The ids are read without it: converting the time of every id counted (a few
+# hundred for a common name) cost more than the rest of the step. Written out: the ORM spent
+# longer building this five-table query than the database took to run it.
 _LIST_ROWS_COLUMNS = tuple(column for column in LIST_COLUMNS if column != "updated_at")
 _LIST_ROWS_SQL = (
-    "SELECT c.id, c.reference, c.phase, c.scheme, p.display_name, h.name, o.name, "
+    "SELECT c.id, c.updated_at, c.reference, c.phase, c.scheme, p.display_name, h.name, o.name, "
     "u.first_name, u.last_name, u.username "
     "FROM cases_case c JOIN people_person p ON p.id = c.person_id "
     "JOIN accounts_office o ON o.id = c.origin_office_id "
@@ -363,50 +365,44 @@ _TIMELINE_SQL = (
 
 def case_file_of(case: Case, readable, *, timeline_limit: int = TIMELINE_LIMIT) -> CaseFile:
     """The parts of a case the case page lists (see `CaseFile`), for a case the actor may see
-    (from `case_get_for`) and the field groups they may read there."""
+    (from `case_get_for`) and the field groups they may read there. The statements go to
+    the database together (`_read_together`)."""
     person_id = [_db_value(Person._meta.pk, case.person_id)]
     case_id = [_db_value(Case._meta.pk, case.pk)]
     identity = FieldGroup.IDENTITY in readable
-
-    def read(model, alias, sql, params, wanted=True) -> list:
-        return [record for record, *_ in _read(sql, params, (model, alias))] if wanted else []
-
-    documents = []
-    if identity:
-        for document, alpha3, name in _read(_DOCUMENTS_SQL, person_id, (IdentityDocument, "d")):
-            if document.issuing_country_id:
-                document.issuing_country = Country(
-                    code=document.issuing_country_id, alpha3=alpha3, name=name
-                )
-            documents.append(document)
-    timeline = []
-    for event, first_name, last_name, username in _read(
-        _TIMELINE_SQL, [*case_id, timeline_limit], (CaseEvent, "e")
+    contacts = identity and FieldGroup.CONTACT in readable
+    wanted = {
+        "names": (_NAMES_SQL, person_id, (PersonName, "n"), identity),
+        "nationalities": (_NATIONALITIES_SQL, person_id, (Country, "c"), identity),
+        "languages": (_LANGUAGES_SQL, person_id, (PersonLanguage, "l"), identity),
+        "contacts": (_CONTACTS_SQL, person_id, (Contact, "c"), contacts),
+        "documents": (_DOCUMENTS_SQL, person_id, (IdentityDocument, "d"), identity),
+        "household": (_HOUSEHOLD_SQL, person_id, (HouseholdMember, "h"), identity),
+        "flags": (_FLAGS_SQL, case_id, (VulnerabilityFlag, "f"), True),
+        "family": (_FAMILY_SQL, case_id, (Case, "c"), True),
+        "timeline": (_TIMELINE_SQL, [*case_id, timeline_limit], (CaseEvent, "e"), True),
+    }
+    reads = {
+        name: (sql, params, (shape,)) for name, (sql, params, shape, read) in wanted.items() if read
+    }
+    rows = dict(zip(reads, _read_together(list(reads.values())), strict=True))
+    parts = {name: [record for record, *_ in rows.get(name, ())] for name in wanted}
+    for document, (_record, alpha3, name) in zip(
+        parts["documents"], rows.get("documents", ()), strict=True
+    ):
+        if document.issuing_country_id:
+            document.issuing_country = Country(
+                code=document.issuing_country_id, alpha3=alpha3, name=name
+            )
+    for event, (_record, first_name, last_name, username) in zip(
+        parts["timeline"], rows["timeline"], strict=True
     ):
         full_name = f"{first_name or ''} {last_name or ''}".strip()
         event.actor_name = full_name or username or ""
-        timeline.append(event)
-    family = []
-    for other, display_name in _read(_FAMILY_SQL, case_id, (Case, "c")):
+    for other, (_record, display_name) in zip(parts["family"], rows["family"], strict=True):
         other.person_display_name = display_name
-        family.append(other)
-    return CaseFile(
-        names=read(PersonName, "n", _NAMES_SQL, person_id, identity),
-        nationalities=read(Country, "c", _NATIONALITIES_SQL, person_id, identity),
-        languages=read(PersonLanguage, "l", _LANGUAGES_SQL, person_id, identity),
-        contacts=read(
-            Contact, "c", _CONTACTS_SQL, person_id, identity and FieldGroup.CONTACT in readable
-        ),
-        documents=documents,
-        household=read(HouseholdMember, "h", _HOUSEHOLD_SQL, person_id, identity),
-        flags=[
-            f
-            for f in read(VulnerabilityFlag, "f", _FLAGS_SQL, case_id)
-            if f.field_group in readable
-        ],
-        family=family,
-        timeline=timeline,
-    )
+    parts["flags"] = [f for f in parts["flags"] if f.field_group in readable]
+    return CaseFile(**parts)
 
 
 def _read(sql: str, params, *shapes) -> list[tuple]:
@@ -416,10 +412,26 @@ def _read(sql: str, params, *shapes) -> list[tuple]:
     that found nothing) is None. Values are converted as the ORM converts them; `raw()` does
     the same but works out on every call which column is which field, which cost a tenth of
     a millisecond a statement (docs/architecture.md, "Speed")."""
-    statement, layout = _reader(sql, shapes, connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        rows = cursor.fetchall()
+    return _read_together([(sql, params, shapes)])[0]
+
+
+def _read_together(reads: list[tuple]) -> list[list[tuple]]:
+    """`_read` for several (sql, params, shapes): on PostgreSQL the statements are sent in
+    one pipeline and answered in one round trip instead of one each."""
+    with contextlib.ExitStack() as stack:
+        if len(reads) > 1 and connection.vendor == "postgresql":
+            connection.ensure_connection()
+            stack.enter_context(connection.connection.pipeline())
+        sent = []
+        for sql, params, shapes in reads:
+            statement, layout = _reader(sql, tuple(shapes), connection.vendor)
+            cursor = stack.enter_context(connection.cursor())
+            cursor.execute(statement, params)
+            sent.append((cursor, layout))
+        return [_records(cursor.fetchall(), layout) for cursor, layout in sent]
+
+
+def _records(rows, layout) -> list[tuple]:
     converting = [
         [(index, column, _converters(column)) for index, column in converted]
         for _model, _attnames, _pk_index, converted in layout
@@ -461,6 +473,19 @@ def _reader(sql: str, shapes: tuple, vendor: str) -> tuple:
         pk_index = fields.index(model._meta.pk)
         layout.append((model, [field.attname for field in fields], pk_index, converted))
     return sql.format(*columns), layout
+
+
+def _column_converter(model, name: str, alias: str):
+    """A function turning the database's value of one column into the ORM's."""
+    column = model._meta.get_field(name).get_col(alias)
+    functions = _converters(column)
+
+    def convert(value):
+        for function in functions:
+            value = function(value, column, connection)
+        return value
+
+    return convert
 
 
 def _converters(column) -> list:

@@ -34,7 +34,9 @@ class CaseFilterForm(Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         office_names = access_for(actor).office_names
-        programmes = Programme.objects.filter(is_active=True).order_by("name")
+        programmes = (
+            Programme.objects.filter(is_active=True).order_by("name").values_list("pk", "name")
+        )
         self.fields["phase"].choices = [("", _("All phases")), *Phase.choices]
         self.fields["office"].choices = [
             ("", _("All my offices")),
@@ -42,7 +44,7 @@ class CaseFilterForm(Form):
         ]
         self.fields["programme"].choices = [
             ("", _("All programmes")),
-            *((str(p.pk), p.name) for p in programmes),
+            *((str(pk), name) for pk, name in programmes),
         ]
         self.fields["scheme"].choices = [("", _("All schemes")), *ReturnScheme.choices]
         flags = flag_choices_for(actor)
