@@ -60,6 +60,31 @@ def test_navigation_lists_people_between_cases_and_new_person(client, world):
     assert cases < people < nav.index(REGISTER)
 
 
+def nav_of(body: str) -> str:
+    start = body.index('<nav class="main-nav"')
+    return body[start : body.index("</nav>", start)]
+
+
+def test_navigation_reused_between_pages_follows_each_users_links_page_and_language(client, world):
+    """The navigation is rendered once per language, page and set of links, then reused:
+    the next user, page or language must still get their own."""
+    counsellor = nav_of(page(client, world.user("counsellor"), "web:case_list").content.decode())
+    committee = nav_of(
+        page(client, world.user("committee_member"), "web:case_list").content.decode()
+    )
+    assert REGISTER in counsellor and REGISTER not in committee
+    assert f'<a href="{reverse("web:case_list")}" aria-current="page">' in committee
+    people = nav_of(
+        page(client, world.user("committee_member"), "web:person_list").content.decode()
+    )
+    assert f'<a href="{reverse("web:case_list")}">' in people
+    assert f'<a href="{reverse("web:person_list")}" aria-current="page">' in people
+    client.post(reverse("web:set_language"), {"language": "fr", "next": "/"})
+    french = nav_of(client.get(reverse("web:person_list")).content.decode())
+    assert "Personnes" in french and "Navigation principale" in french
+    assert "People" not in french
+
+
 def test_anonymous_pages_render_without_permissions(client, world):
     response = client.get(reverse("web:login"))
     assert response.status_code == 200
