@@ -47,9 +47,10 @@ PER_PAGE = 25
 def case_list(request):
     form = CaseFilterForm(request.GET, actor=request.user)
     filters = form.filters()
-    # A name search counts only two pages ahead: counting every "Diallo" of an office
-    # costs more than the page, and a long result asks for a narrower search anyway.
-    lookahead = 2 if filters.q else 10
+    # A name search counts only one page ahead: counting every "Diallo" of an office costs
+    # more than the page (the rows counted are read from the newest on until enough match),
+    # and a long result asks for a narrower search anyway.
+    lookahead = 1 if filters.q else 10
     page = paginate(request, case_rows_for(request.user, filters), PER_PAGE, lookahead=lookahead)
     context = {"form": form, "page": page}
     if is_htmx_fragment(request):
