@@ -2,7 +2,6 @@
 
 import contextlib
 import functools
-import re
 from dataclasses import dataclass
 
 from django.db import connection
@@ -26,13 +25,11 @@ from homeward.people.models import (
 from homeward.programmes.models import Programme
 
 from . import workflow
+from .list_keys import PARTIAL_REFERENCE, REFERENCE_PATTERN, case_keys_sql
 from .models import Case, CaseEvent, Phase, VulnerabilityFlag, category_group
 from .policies import can_run_transition, can_view_case, readable_groups_for_case
 from .requirements import unmet_requirements
 
-REFERENCE_PATTERN = re.compile(r"^[A-Za-z]{2}-\d{4}-\d{1,9}$")
-# The start or the number part of a reference, as people type them: "SN-2026-", "000072".
-PARTIAL_REFERENCE = re.compile(r"^[A-Za-z]{2}-\d{0,4}-?\d*$|^\d{3,9}$")
 TIMELINE_LIMIT = 100
 
 
@@ -77,7 +74,7 @@ LIST_COLUMNS = (
 def case_rows_for(actor, filters: CaseFilters = CaseFilters()) -> "CaseRows":
     """The same cases as `case_list_for`, as plain rows of the columns a list page shows:
     no model instances to build for a page of 25."""
-    return CaseRows(_apply_filters(actor, _scope(actor), filters))
+    return CaseRows(*case_keys_sql(actor, filters))
 
 
 class CaseRows:
@@ -96,8 +93,8 @@ class CaseRows:
 
     ordered = True  # by the model's ordering, newest change first (the paginator asks)
 
-    def __init__(self, cases, start: int = 0, stop: int | None = None, head=None):
-        self._cases = cases
+    def __init__(self, sql: str, params: list, start=0, stop=None, head=None):
+        self._sql, self._params = sql, params  # the ids in list order (`list_keys`)
         self._start, self._stop = start, stop
         # Ids from the first case on, read once and shared by the slices.
         self._head = head if head is not None else {"keys": None, "complete": False}
@@ -112,7 +109,7 @@ class CaseRows:
         stop = self._start + key.stop if key.stop is not None else self._stop
         if self._stop is not None:
             stop = self._stop if stop is None else min(stop, self._stop)
-        return CaseRows(self._cases, start, stop, self._head)
+        return CaseRows(self._sql, self._params, start, stop, self._head)
 
     def _keys(self) -> list:
         head = self._head
@@ -120,12 +117,27 @@ class CaseRows:
             head["complete"] or (self._stop is not None and self._stop <= len(head["keys"]))
         )
         if not covered and self._start == 0 and self._stop is not None:
-            head["keys"] = list(self._cases.values_list("pk", flat=True)[: self._stop])
+            head["keys"] = self._read_keys(0, self._stop)
             head["complete"] = len(head["keys"]) < self._stop
             covered = True
         if covered:
             return head["keys"][self._start : self._stop]
-        return list(self._cases.values_list("pk", flat=True)[self._start : self._stop])
+        return self._read_keys(self._start, self._stop)
+
+    def _read_keys(self, start: int, stop: int | None) -> list:
+        sql, params = self._sql, list(self._params)
+        if stop is not None:
+            sql += " LIMIT %s"
+            params.append(stop - start)
+        elif start:
+            sql += " LIMIT -1" if connection.vendor == "sqlite" else " LIMIT ALL"
+        if start:
+            sql += " OFFSET %s"
+            params.append(start)
+        to_pk = Case._meta.pk.to_python
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [to_pk(pk) for (pk,) in cursor.fetchall()]
 
     def count(self) -> int:
         return len(self._keys())

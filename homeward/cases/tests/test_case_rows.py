@@ -68,3 +68,71 @@ def test_a_name_search_finds_the_same_cases(twelve):
         assert [row["reference"] for row in rows] == [case.reference]
     assert case_rows_for(actor, CaseFilters(q="nobody")).count() == 0
     assert not case_rows_for(actor, CaseFilters(q="nobody"))[0:25]
+
+
+@pytest.fixture
+def varied(world):
+    """Cases of both hosts and origins, phases, schemes, assignees and flags."""
+    from homeward.accounts.models import Membership
+    from homeward.cases.models import VulnerabilityFlag
+
+    counsellor = world.user("counsellor")
+    made = [
+        world.case(phase="counselling", assigned_to=counsellor),
+        world.case(phase="registered"),
+        world.case(host=world.rabat, origin=world.conakry, phase="counselling"),
+        world.case(host=None, origin=world.dakar, scheme="forced", phase="arrived"),
+        world.case(origin=world.conakry, phase="withdrawn"),
+    ]
+    VulnerabilityFlag.objects.create(case=made[0], category="trafficking")
+    VulnerabilityFlag.objects.create(case=made[1], category="elderly")
+    VulnerabilityFlag.objects.create(case=made[2], category="trafficking")
+    # Trafficking flags readable in Rabat only: Niamey's must not come through the filter.
+    Membership.objects.create(
+        user=world.user("avm_focal_point", "rabat"), office=world.niamey, role="counsellor"
+    )
+    return world, made
+
+
+FILTERS = [
+    {},
+    {"phase": "counselling"},
+    {"scheme": "forced"},
+    {"assigned_to_me": True},
+    {"flag": "trafficking"},
+    {"flag": "elderly"},
+    {"q": "SN-2026-"},
+    {"q": "100%"},
+    {"q": "a_b"},
+    {"q": "not-a-uuid", "office": "not-a-uuid", "programme": "x"},
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=[str(f) for f in FILTERS])
+@pytest.mark.parametrize(
+    "role, office",
+    [
+        ("counsellor", "niamey"),
+        ("case_manager", "dakar"),
+        ("auditor", "conakry"),
+        ("avm_focal_point", "dakar"),
+        ("avm_focal_point", "rabat"),  # and counsellor in Niamey: see `varied`
+    ],
+)
+def test_r_dat_2_the_written_out_ids_match_the_plain_query_for_every_filter(
+    varied, filters, role, office
+):
+    """The list's first read is written out (`list_keys`): the same cases, in the same
+    order, as the queryset every other reader uses; never a case of another office and
+    never a sensitive flag the role may not read."""
+    world, _made = varied
+    actor = world.user(role, office)
+    for extra in ({}, {"office": str(world.dakar.pk)}, {"programme": str(world.programme.pk)}):
+        wanted = CaseFilters(**{**filters, **extra})
+        rows = plain(case_rows_for(actor, wanted)[0:25])
+        assert rows == expected_rows(actor, wanted)
+        assert case_rows_for(actor, wanted)[2:25].count() == max(len(rows) - 2, 0)
+    if role == "avm_focal_point" and filters == {"flag": "trafficking"}:
+        assert [row["reference"] for row in case_rows_for(actor, CaseFilters(**filters))[0:9]] == [
+            _made[0 if office == "dakar" else 2].reference
+        ]
