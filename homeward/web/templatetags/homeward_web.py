@@ -1,5 +1,6 @@
 """Template helpers shared by every page: navigation facts, phase badges, labels."""
 
+import functools
 from decimal import Decimal
 from html import escape
 
@@ -113,6 +114,19 @@ def _render_nav(current, offered) -> str:
         _("Main navigation"),
         mark_safe("\n".join(items)),
     )
+
+
+@register.filter
+def choice_label(obj, field_name: str):
+    """`obj.get_<field>_display()`, without rebuilding the field's choices on every call
+    (a case page shows a dozen of them)."""
+    value = getattr(obj, field_name)
+    return _choice_labels(type(obj), field_name).get(value, value)
+
+
+@functools.cache
+def _choice_labels(model, field_name: str) -> dict:
+    return dict(model._meta.get_field(field_name).flatchoices)
 
 
 @register.simple_tag
