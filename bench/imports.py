@@ -9,7 +9,8 @@ birth, an area of return of Senegal, a phone for most, the flight's date and ori
 authority reference for three in four), then time, as the Dakar reception officer:
 
 1. the dry run (read, validate, look up rows already imported);
-2. the import: `import_start` (check again, record the batch, keep the file) and
+2. the import: `import_start` (take the dry run's check, look up again which rows were
+   imported meanwhile, record the batch, keep the file) and
    `import_run`, what the background worker runs: every row a person, a case at arrival,
    an imported-row record and a duplicate check, with their audit lines;
 3. the same file again (nothing created).
@@ -158,7 +159,7 @@ def main(argv=None) -> int:
     }
 
     check, dry_run = timed("dry run (read and validate)", lambda: import_check(**kwargs))
-    batch, start = timed("import: start (check, record the batch)", lambda: import_start(**kwargs))
+    batch, start = timed("import: start (record the batch)", lambda: import_start(**kwargs))
     batch, run = timed("import: run (what the worker does)", lambda: import_run(batch_id=batch.pk))
     total = start + run
     batch.refresh_from_db()

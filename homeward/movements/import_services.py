@@ -1,7 +1,10 @@
 """R-ARR-3 writes: importing an authority's notification list into an origin office.
 
-`import_check` is the dry run (no writes). `import_start` records an `ImportBatch` with the
-rows' problems and keeps the file; short lists run at once, longer ones in the background
+`import_check` is the dry run (no record written; its check is kept a day for the import
+that follows). `import_start` records an `ImportBatch` with the rows' problems (from the
+dry run's check when there is one for the same file, office, programme, scheme, day and
+language, looking up again only which rows were imported meanwhile) and keeps the file;
+short lists run at once, longer ones in the background
 (`tasks.run_import`), where `import_run` opens a PARA case at arrival for every valid row
 and runs duplicate detection (R-DUP-1). Rows go in chunks: each chunk through the bulk
 services of the people, cases and registration apps (same checks, one audit line per person,
@@ -12,6 +15,7 @@ again, re-exported with its rows reordered, or another list naming the same retu
 creates nothing twice.
 """
 
+import hashlib
 import json
 import logging
 import time
@@ -21,8 +25,8 @@ from django.conf import settings
 from django.core import signing
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from homeward.accounts.access import access_for
 from homeward.accounts.models import Office
@@ -43,8 +47,11 @@ from .imports import (
     Check,
     Place,
     Row,
+    check_as_json,
+    check_from_json,
     check_table,
     file_sha256,
+    mark_already_imported,
     read_table,
     rows_as_json,
     rows_from_json,
@@ -153,9 +160,56 @@ def _check(content: bytes, file_name: str, office, programme, scheme: str) -> Ch
 def import_check(
     *, actor, content: bytes, file_name: str, office: Office, programme: Programme, scheme: str
 ) -> Check:
-    """The dry run: read and validate the list, report every row's problems; writes nothing."""
+    """The dry run: read and validate the list, report every row's problems. Writes no
+    record; the check is kept (a day, on the server's private disk) for the report's pages
+    and `import_start`."""
     _check_target(actor, office, programme, scheme)
-    return _check(content, file_name, office, programme, scheme)
+    path = _kept_check_file(content, office, programme, scheme)
+    check = _kept_check(path, office)
+    if check is None:
+        check = _check(content, file_name, office, programme, scheme)
+        _keep_check(path, check)
+    return check
+
+
+# --- The dry run's check, kept for the import that follows it ------------------------------
+# Checking a list of 50,000 rows takes seconds; the person who ran the dry run confirms the
+# same file moments later. The check is kept under a name made of everything it depends on
+# (the file, office, programme, scheme, day, and the language of its messages), and only
+# which rows were imported meanwhile is looked up again.
+
+
+def _kept_check_file(content: bytes, office, programme, scheme: str) -> Path:
+    name = "|".join(
+        (
+            file_sha256(content),
+            str(office.pk),
+            str(programme.pk),
+            scheme,
+            timezone.localdate().isoformat(),
+            get_language() or "",
+        )
+    )
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    return Path(settings.PRIVATE_FILES_DIR) / "imports" / "checks" / f"{digest}.json"
+
+
+def _keep_check(path: Path, check: Check) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - STAGED_MAX_AGE
+    for old in path.parent.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    path.write_text(json.dumps(check_as_json(check)))
+
+
+def _kept_check(path: Path, office) -> Check | None:
+    try:
+        check = check_from_json(json.loads(path.read_text()))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    mark_already_imported(check, _imported_keys(office.pk))
+    return check
 
 
 # --- Starting and running a batch ---------------------------------------------------------
@@ -200,7 +254,9 @@ def import_start(
     """R-ARR-3: import the list's valid rows; short lists at once, long ones in the
     background (the batch shows progress). Rows with errors are reported, not imported."""
     _check_target(actor, office, programme, scheme)
-    check = _check(content, file_name, office, programme, scheme)
+    check = _kept_check(_kept_check_file(content, office, programme, scheme), office)
+    if check is None:
+        check = _check(content, file_name, office, programme, scheme)
     batch = ImportBatch(
         office=office,
         programme=programme,

@@ -365,13 +365,56 @@ def check_table(
         else:
             seen.add(row.key)
             unique.append(row)
-    done = set(imported_keys([r.key for r in unique])) if unique else set()
-    already = [r for r in unique if r.key in done]
-    for row in already:
-        row.add("__all__", _("This returnee was already imported into this office."))
-    to_import = [r for r in unique if r.key not in done]
     headers = {column: table.header[index] for column, index in columns.items()}
-    return Check(table.kind, len(rows), to_import, invalid, repeated, already, headers)
+    check = Check(table.kind, len(rows), unique, invalid, repeated, [], headers)
+    mark_already_imported(check, imported_keys)
+    return check
+
+
+def mark_already_imported(check: Check, imported_keys) -> None:
+    """Move the rows to import whose returnee was imported into the office meanwhile (or
+    before) to `already_imported`."""
+    rows = check.to_import
+    done = set(imported_keys([r.key for r in rows])) if rows else set()
+    for row in rows:
+        if row.key in done:
+            row.add("__all__", _("This returnee was already imported into this office."))
+            check.already_imported.append(row)
+    check.to_import = [r for r in rows if r.key not in done]
+
+
+def check_as_json(check: Check) -> dict:
+    """A check as JSON values (`check_from_json` reads it back): the rows to import in
+    full, the others with what the report shows of them."""
+    return {
+        "kind": check.kind,
+        "total": check.total,
+        "headers": check.headers,
+        "to_import": rows_as_json(check.to_import),
+        **{
+            name: [{"number": r.number, "name": r.name, "errors": r.errors} for r in rows]
+            for name, rows in (
+                ("invalid", check.invalid),
+                ("repeated", check.repeated),
+                ("already_imported", check.already_imported),
+            )
+        },
+    }
+
+
+def check_from_json(data: dict) -> Check:
+    def problems(name: str) -> list[Row]:
+        return [Row(r["number"], r["name"], {}, r["errors"]) for r in data[name]]
+
+    return Check(
+        data["kind"],
+        data["total"],
+        rows_from_json(data["to_import"]),
+        problems("invalid"),
+        problems("repeated"),
+        problems("already_imported"),
+        data["headers"],
+    )
 
 
 DATE_VALUES = ("date_of_birth", "flight_date")

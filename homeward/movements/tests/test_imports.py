@@ -233,6 +233,72 @@ def test_dry_run_writes_nothing(setup):
     assert (Person.objects.count(), Case.objects.count(), AuditEvent.objects.count()) == counts
 
 
+@pytest.fixture
+def tables_read(monkeypatch):
+    """How many times a list file was read and validated."""
+    calls = []
+    read_table = import_services.read_table
+
+    def counting(*args, **kwargs):
+        calls.append(args[1] if len(args) > 1 else kwargs.get("file_name"))
+        return read_table(*args, **kwargs)
+
+    monkeypatch.setattr(import_services, "read_table", counting)
+    return calls
+
+
+def test_r_arr_3_the_import_after_a_dry_run_uses_its_check(setup, tables_read):
+    world = setup
+    content = lists.as_csv(lists.rows(12, bad_every=6))
+    check = _check(world, content)
+    assert _check(world, content).report == check.report  # the report's next page
+    batch = _start(world, content)
+    assert len(tables_read) == 1  # neither the page nor the import read the file again
+    assert batch.status == ImportStatus.DONE
+    counts = check.counts()
+    assert (
+        (batch.invalid_rows, batch.rows_to_import)
+        == (2, 10)
+        == (
+            counts["invalid_rows"],
+            counts["rows_to_import"],
+        )
+    )
+    assert batch.created_cases == 10
+    assert [r["status"] for r in batch.report] == ["invalid", "invalid"]
+    assert batch.report == check.report
+
+
+def test_r_arr_3_rows_imported_after_the_dry_run_are_not_imported_twice(setup, tables_read):
+    world = setup
+    data = lists.rows(10)
+    content = lists.as_csv(data)
+    _check(world, content)
+    first = _start(world, lists.as_csv(data[:4]), name="first.csv")
+    assert first.created_cases == 4
+    batch = _start(world, content)
+    assert tables_read == ["list.csv", "first.csv"]  # the checked file was not read again
+    assert (batch.created_cases, batch.already_imported_rows) == (6, 4)
+    assert [r["status"] for r in batch.report] == ["already_imported"] * 4
+    assert Case.objects.count() == 10
+
+
+def test_a_dry_run_of_another_scheme_or_language_is_checked_again(setup, tables_read):
+    world = setup
+    content = lists.as_csv(lists.rows(6, bad_every=3))
+    with translation.override("fr"):
+        french = _check(world, content).report
+    _start(world, content)  # checked again: the dry run's messages are in French
+    english = ImportBatch.objects.get().report
+    assert len(tables_read) == 2 and english != french
+    other = _start(world, content, scheme="other_actor")  # another scheme: checked again
+    assert len(tables_read) == 3
+    assert other.scheme == "other_actor" and other.already_imported_rows == 4
+    assert [r["errors"] for r in other.report if r["status"] == "invalid"] == [
+        r["errors"] for r in english
+    ]
+
+
 def test_french_headers_semicolons_and_latin_1(setup):
     world = setup
     content = lists.as_csv(
