@@ -128,7 +128,7 @@ class CaseRows:
         sql, params = self._sql, list(self._params)
         if stop is not None:
             sql += " LIMIT %s"
-            params.append(stop - start)
+            params.append(max(stop - start, 0))
         elif start:
             sql += " LIMIT -1" if connection.vendor == "sqlite" else " LIMIT ALL"
         if start:

@@ -66,6 +66,7 @@ def test_a_name_search_finds_the_same_cases(twelve):
         rows = list(case_rows_for(actor, filters)[0:25])
         assert plain(rows) == expected_rows(actor, filters)
         assert [row["reference"] for row in rows] == [case.reference]
+    assert case_rows_for(actor)[5:3].count() == 0 and not list(case_rows_for(actor)[5:3])
     assert case_rows_for(actor, CaseFilters(q="nobody")).count() == 0
     assert not case_rows_for(actor, CaseFilters(q="nobody"))[0:25]
 
