@@ -75,10 +75,15 @@ def _search(add, query: str) -> None:
 def _flagged(add, actor, category: str) -> None:
     """Only where the actor may read the flag's group: a sensitive flag never leaks
     through filtering in offices whose roles may not see it."""
+    add("c.id IN (SELECT f.case_id FROM cases_vulnerabilityflag f WHERE f.category = %s)", category)
+    _in_offices(add, offices_reading_flag(actor, category))
+
+
+def offices_reading_flag(actor, category: str) -> list:
+    """The actor's offices whose roles may read the field group of this flag."""
     group = category_group(category)
     access = access_for(actor)
-    add("c.id IN (SELECT f.case_id FROM cases_vulnerabilityflag f WHERE f.category = %s)", category)
-    _in_offices(add, [o for o in access.office_ids if group in access.readable_at([o])])
+    return [o for o in access.office_ids if group in access.readable_at([o])]
 
 
 def _like() -> str:

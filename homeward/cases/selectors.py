@@ -25,7 +25,7 @@ from homeward.people.models import (
 from homeward.programmes.models import Programme
 
 from . import workflow
-from .list_keys import PARTIAL_REFERENCE, REFERENCE_PATTERN, case_keys_sql
+from .list_keys import PARTIAL_REFERENCE, REFERENCE_PATTERN, case_keys_sql, offices_reading_flag
 from .models import Case, CaseEvent, Phase, VulnerabilityFlag, category_group
 from .policies import can_run_transition, can_view_case, readable_groups_for_case
 from .requirements import unmet_requirements
@@ -215,9 +215,7 @@ def _is_uuid(value: str) -> bool:
 def _filter_by_flag(actor, cases, category: str):
     """Only where the actor may read the flag's group: a sensitive flag never leaks
     through filtering in offices whose roles may not see it."""
-    group = category_group(category)
-    access = access_for(actor)
-    offices = [o for o in access.office_ids if group in access.readable_at([o])]
+    offices = offices_reading_flag(actor, category)
     flagged = VulnerabilityFlag.objects.filter(category=category).values("case_id")
     return cases.filter(pk__in=flagged).filter(
         Q(host_office__in=offices) | Q(origin_office__in=offices)
