@@ -35,6 +35,7 @@ from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record
 from homeward.cases.services import case_create, para_cases_create_bulk
 from homeward.core.bulk import insert_new
+from homeward.core.collection import fewer_collections
 from homeward.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from homeward.geo.models import AdminArea
 from homeward.people.services import people_create_bulk, person_create
@@ -349,6 +350,12 @@ def _run(batch: ImportBatch) -> None:
     batch.rows_to_import = len(rows)
     _save_progress(batch)
     chunks = [rows[start : start + CHUNK] for start in range(0, len(rows), CHUNK)]
+    with fewer_collections():  # also in the workers forked within
+        _import_chunks(batch, actor, chunks)
+    _finish(batch, ImportStatus.DONE)
+
+
+def _import_chunks(batch: ImportBatch, actor, chunks: list[list[Row]]) -> None:
     workers = worker_count(len(chunks))
     if workers:
         for done in import_in_workers(batch, actor, chunks, _import_chunk, workers):
@@ -358,7 +365,6 @@ def _run(batch: ImportBatch) -> None:
         for chunk in chunks:
             _import_chunk(batch, actor, chunk)
             _save_progress(batch)
-    _finish(batch, ImportStatus.DONE)
 
 
 def _save_progress(batch: ImportBatch) -> None:

@@ -160,6 +160,7 @@ class Spelling:
     number: int = 0  # stands for the words' numbers, given or not, and from_arabic
     joined: str = ""  # the words' skeletons, joined
     joined_reversed: str = ""  # the same, words in reverse order
+    codes: tuple[str, ...] = ()  # the words' distinct codes, in order
 
 
 @lru_cache(maxsize=16384)
@@ -202,6 +203,7 @@ def spelling(given: str, family: str, script: str = "Latn") -> Spelling:
         number,
         "".join(w.skeleton for w in words),
         "".join(w.skeleton for w in words[::-1]),
+        tuple(dict.fromkeys(w.code for w in words)),
     )
 
 
@@ -285,7 +287,7 @@ def code_sets(all_spellings) -> list[list[str]]:
     """Per spelling, its distinct codes in order."""
     out = []
     for item in all_spellings:
-        codes = list(dict.fromkeys(w.code for w in item.words))
+        codes = list(item.codes)
         if codes and codes not in out:
             out.append(codes)
     return out
@@ -347,11 +349,12 @@ def lookup_keys(
     keys: set[str] = {date_key(day, s) for day in days for s in sexes}
     for codes in code_sets(all_spellings):
         options = [similar.get(c) or [c] for c in codes]
-        for y in years:
-            if len(codes) == 1:
-                keys.update(single_key(a, y) for a in options[0])
-            for first, second in combinations(options, 2):
-                keys.update(pair_key(a, b, y) for a in first for b in second)
+        if len(codes) == 1:
+            keys.update(single_key(a, y) for a in options[0] for y in years)
+        for first, second in combinations(options, 2):
+            # pair_key(a, b, y) for every a, b and year, each pair of codes sorted once
+            pairs = {pair_key(a, b, 0)[:-1] for a in first for b in second}
+            keys.update(f"{pair}{y}" for pair in pairs for y in years)
     keys.update(number_key(n) for n in map(document_key, documents) if n)
     return keys
 

@@ -205,12 +205,14 @@ def _estimated_on(estimated_on, created_at) -> datetime.date | None:
     return estimated_on or (created_at.date() if created_at else None)
 
 
-def _prior_cases(person_ids, programme_id) -> dict:
+def _prior_cases(person_ids, programme_id, *, where=None) -> dict:
+    """Person id → their cases, newest first; `where` may select the people's cases in
+    another way than `person_id IN person_ids`."""
     found: dict = {}
     if not person_ids:
         return found
     rows = (
-        Case.objects.filter(person_id__in=person_ids)
+        Case.objects.filter(Q(person_id__in=person_ids) if where is None else where)
         .order_by("-created_at")
         .values_list("person_id", "reference", "programme_id", "phase", "scheme")
     )

@@ -68,9 +68,9 @@ def find_candidates_many(people, *, programme=None, limit: int = 5) -> dict:
     for pk, query in queries.items():
         candidates = [(c, profiles[c]) for c in hits_of.get(pk, ()) if c in rows]
         ranked_of[pk] = rank(query, candidates, limit=limit, namesakes=namesakes.get(pk, 0))
+    kept = list({r.key for ranked in ranked_of.values() for r in ranked})
     prior = duplicates._prior_cases(
-        list({r.key for ranked in ranked_of.values() for r in ranked}),
-        getattr(programme, "pk", programme),
+        kept, getattr(programme, "pk", programme), where=_any(Case, "person_id", kept)
     )
     return {
         p.pk: [
@@ -212,10 +212,11 @@ def array_parameter(name: str, values, cast: str) -> tuple[str, object]:
     parameters: one comma-separated text split by the server when no value holds a comma,
     since psycopg turns a list into an array item by item in Python (a few microseconds
     each, and a list brings tens of thousands of keys)."""
-    texts = [str(v) for v in values]
-    if any("," in t for t in texts):
-        return f"%({name})s::{cast}[]", list(values)
-    return f"string_to_array(%({name})s, ',')::{cast}[]", ",".join(texts)
+    values = list(values)
+    joined = ",".join(map(str, values))
+    if joined.count(",") != max(len(values) - 1, 0):  # a value holds a comma
+        return f"%({name})s::{cast}[]", values
+    return f"string_to_array(%({name})s, ',')::{cast}[]", joined
 
 
 def _any(model, column: str, values: list):

@@ -413,23 +413,30 @@ class Comparison:
 def compare(a: Profile, b: Profile, *, explain: bool = True) -> Comparison:
     """How alike two records are, with the reasons a person would give (only worked out
     when `explain`: ranking explains the few candidates it keeps)."""
-    if explain:
-        name = name_similarity(a, b)
-        similarity = name.similarity
-    else:
+    if not explain:
         similarity = _name_score(a, b)
-    log_odds = PRIOR + _name_weight(similarity)
+        log_odds, decisive, chance = _log_odds(a, b, similarity)
+        return Comparison(log_odds, (), similarity, decisive, chance)
+    name = name_similarity(a, b)
     reasons = []
-    if explain and (reason := _name_reason(name)):
+    if reason := _name_reason(name):
         reasons.append(reason)
+    log_odds, decisive, chance = _log_odds(a, b, name.similarity, reasons)
+    return Comparison(log_odds, tuple(reasons), name.similarity, decisive, chance)
+
+
+def _log_odds(a: Profile, b: Profile, similarity: float, reasons: list | None = None) -> tuple:
+    """(log-odds, decisive, chance) of two records whose names are this alike; the reasons
+    beyond the name are added to `reasons` when given."""
+    log_odds = PRIOR + _name_weight(similarity)
     birth, birth_reason, decisive, chance = birth_evidence(a, b)
     log_odds += birth
-    if explain and birth_reason:
+    if reasons is not None and birth_reason:
         reasons.append(_BIRTH_REASONS[birth_reason]())
     if a.nationalities and b.nationalities:
         if a.nationalities & b.nationalities:
             log_odds += 0.8
-            if explain:
+            if reasons is not None:
                 reasons.append(_("Same nationality"))
         else:
             log_odds -= 2.0
@@ -438,19 +445,17 @@ def compare(a: Profile, b: Profile, *, explain: bool = True) -> Comparison:
     if a.place and b.place:
         if a.place == b.place or fuzz.ratio(a.place, b.place) >= 85:
             log_odds += 1.0
-            if explain:
+            if reasons is not None:
                 reasons.append(_("Same place of birth"))
         else:
             log_odds -= 1.0
-    if a.documents & b.documents:
+    if a.documents and b.documents and a.documents & b.documents:
         # Decisive on its own: a shared number under other names is worth a decision too.
         log_odds = max(log_odds + 10.0, DOCUMENT_FLOOR)
-        decisive = True
-        if explain:
+        decisive, chance = True, 0.0
+        if reasons is not None:
             reasons.append(_("Same document number"))
-    if a.documents & b.documents:
-        chance = 0.0
-    return Comparison(log_odds, tuple(reasons), similarity, decisive, chance)
+    return log_odds, decisive, chance
 
 
 @dataclass(frozen=True)
@@ -482,36 +487,37 @@ def rank(query: Profile, candidates, *, limit: int = 5, namesakes: int = 0) -> l
     (a term-frequency adjustment): the same common name and an age within a year mean
     little among a million people, the same date of birth still does."""
     candidates = list(candidates)
-    raw = [compare(query, other, explain=False) for _key, other in candidates]
+    # (log-odds, decisive, chance) of each, then (log-odds by chance, decisive)
+    raw = [_log_odds(query, other, _name_score(query, other)) for _key, other in candidates]
     compared = [
-        (key, _by_chance(c, namesakes)) for (key, _other), c in zip(candidates, raw, strict=True)
+        (log_odds - _chance_discount(namesakes, chance), decisive)
+        for log_odds, decisive, chance in raw
     ]
     # Odds relative to the best, by descending log-odds, with running sums of all and of
     # non-decisive candidates: a candidate's rivals are a prefix of this order.
-    order = sorted(compared, key=lambda kc: -kc[1].log_odds)
-    descending = [-c.log_odds for _key, c in order]
-    top = max([c.log_odds for _key, c in order] + [0.0])
+    order = sorted(compared, key=lambda c: -c[0])
+    descending = [-log_odds for log_odds, _decisive in order]
+    top = max([log_odds for log_odds, _decisive in order] + [0.0])
     every, indecisive = [0.0], [0.0]
-    for _key, c in order:
-        weight = math.exp(c.log_odds - top)
+    for log_odds, decisive in order:
+        weight = math.exp(log_odds - top)
         every.append(every[-1] + weight)
-        indecisive.append(indecisive[-1] + (0.0 if c.decisive else weight))
+        indecisive.append(indecisive[-1] + (0.0 if decisive else weight))
     scored = []
-    for index, (_key, comparison) in enumerate(compared):
-        mine = comparison.log_odds
+    for index, (mine, decisive) in enumerate(compared):
         # Rivals at least as strong count in full, weaker ones in part.
         at_least = bisect_right(descending, -mine)
-        sums = indecisive if comparison.decisive else every
+        sums = indecisive if decisive else every
         rivals = (
             sums[at_least]
             + WEAKER_RIVALS * (sums[-1] - sums[at_least])
-            - math.exp(mine - top) * (not comparison.decisive)
+            - math.exp(mine - top) * (not decisive)
         )
         # log(1 + sum of the rivals' odds)
         discount = math.log(math.exp(-top) + max(rivals, 0.0)) + top
         discount = min(discount, MAX_DISCOUNT + max(mine, 0.0))
         # Listed on its own evidence, however common the name.
-        if _sigmoid(raw[index].log_odds) >= POSSIBLE_THRESHOLD:
+        if _sigmoid(raw[index][0]) >= POSSIBLE_THRESHOLD:
             scored.append((_sigmoid(mine - discount), index))
     scored.sort(key=lambda si: si[0], reverse=True)
     ranked = []
@@ -539,14 +545,20 @@ def rank(query: Profile, candidates, *, limit: int = 5, namesakes: int = 0) -> l
     return ranked
 
 
+def _chance_discount(namesakes: int, chance: float) -> float:
+    """log(1 + the number of namesakes expected to fit the birth data as well by chance)."""
+    expected = namesakes * chance
+    return math.log1p(expected) if expected > 0 else 0.0
+
+
 def _by_chance(comparison: Comparison, namesakes: int) -> Comparison:
     """The comparison with its odds divided by 1 + the number of namesakes expected to fit
     the birth data as well by chance."""
-    expected = namesakes * comparison.chance
-    if expected <= 0:
+    discount = _chance_discount(namesakes, comparison.chance)
+    if not discount:
         return comparison
     return Comparison(
-        comparison.log_odds - math.log1p(expected),
+        comparison.log_odds - discount,
         comparison.reasons,
         comparison.name,
         comparison.decisive,
