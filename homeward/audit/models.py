@@ -34,8 +34,8 @@ class AuditEvent(models.Model):
     actor_name = models.CharField(_("actor"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
     object_type = models.CharField(_("record type"), max_length=40)
-    object_id = models.CharField(_("record id"), max_length=64, blank=True, db_index=True)
-    case_reference = models.CharField(_("case"), max_length=32, blank=True, db_index=True)
+    object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    case_reference = models.CharField(_("case"), max_length=32, blank=True)
     summary = models.CharField(_("summary"), max_length=255, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
@@ -47,6 +47,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # Equality only: `db_index=True` would add a second, pattern index on PostgreSQL
+        # (for LIKE 'x%', never asked), written with every audit line.
+        indexes = [
+            models.Index(fields=["object_id"], name="audit_object_id"),
+            models.Index(fields=["case_reference"], name="audit_case_reference"),
+        ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 

@@ -55,6 +55,7 @@ class Case(BaseModel):
         null=True,
         blank=True,
         related_name="assigned_cases",
+        db_index=False,  # the (assigned_to, phase) index serves lookups by assignee
     )
     phase = models.CharField(
         _("phase"), max_length=16, choices=Phase.choices, default=Phase.IDENTIFIED, editable=False
@@ -119,7 +120,8 @@ class ReferenceSequence(models.Model):
 class CaseEvent(models.Model):
     """One entry of a case's timeline: who did what, when, from which phase to which, why."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    # Indexed by case_event_timeline (case, -at).
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     at = models.DateTimeField(_("time"), auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

@@ -6,7 +6,7 @@ per column that psycopg builds item by item in Python (the larger part of an imp
 writing time). Objects with an automatic id keep no id: callers must not need it.
 """
 
-from django.db import connection
+from django.db import connection, connections
 
 
 def insert_new(objs: list) -> list:
@@ -18,11 +18,14 @@ def insert_new(objs: list) -> list:
         return model.objects.bulk_create(objs)
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not (f.primary_key and f.db_returning)]
+    # The connection itself, not the proxy `connection`, whose every attribute is looked
+    # up again through thread-local storage (fields read it several times per value).
+    wrapper = connections[connection.alias]
 
     def rows():
         for obj in objs:
             obj._prepare_related_fields_for_save(operation_name="bulk_create")
-            yield [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+            yield [f.get_db_prep_save(f.pre_save(obj, True), wrapper) for f in fields]
 
     copy_rows(meta.db_table, [f.column for f in fields], rows())
     for obj in objs:

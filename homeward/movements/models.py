@@ -104,7 +104,8 @@ class ImportedRow(models.Model):
     the office. The flight date and origin come from the list."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="rows")
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    # Indexed by unique_imported_row (office, row_key).
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", db_index=False)
     # sha256 of the authority's reference, or of names, birth data, sex and flight date.
     row_key = models.CharField(max_length=64)
     row_number = models.PositiveIntegerField(_("row"))

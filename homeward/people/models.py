@@ -191,7 +191,12 @@ class PersonMatchKey(models.Model):
     the year or date of birth, or a document number. Duplicate detection looks candidates up
     by key instead of scanning people."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="match_keys")
+    # Derived rows, written and deleted only with their person by the people service: no
+    # database constraint, whose check at commit cost an index lookup and a row lock on
+    # the person for every key (several per person; most of an import's checks).
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="match_keys", db_constraint=False
+    )
     key = models.CharField(max_length=64)
 
     class Meta:

@@ -200,6 +200,13 @@ class NameMatch:
 
 def spelling_similarity(a: Spelling, b: Spelling) -> NameMatch:
     """Words paired greedily, best first, in any order; missing words cost a little."""
+    similarity, swapped = _spelling_pair(a, b)
+    if swapped is None:
+        return NameMatch(0.0)
+    return NameMatch(similarity, a, b, swapped=swapped)
+
+
+def _spelling_pair(a: Spelling, b: Spelling) -> tuple[float, bool | None]:
     key = (a.number << 32) | b.number
     found = _spelling_pairs.get(key)
     if found is None:
@@ -207,10 +214,7 @@ def spelling_similarity(a: Spelling, b: Spelling) -> NameMatch:
         if len(_spelling_pairs) >= PAIRS_KEPT:
             _spelling_pairs.clear()
         _spelling_pairs[key] = found
-    similarity, swapped = found
-    if swapped is None:
-        return NameMatch(0.0)
-    return NameMatch(similarity, a, b, swapped=swapped)
+    return found
 
 
 def _spelling_similarity(a: Spelling, b: Spelling) -> tuple[float, bool | None]:
@@ -283,12 +287,9 @@ def _name_score(a: Profile, b: Profile) -> float:
     """name_similarity(a, b).similarity, without building the matches (ranking compares
     every candidate, and explains only those it keeps)."""
     best = 0.0
-    known = _spelling_pairs.get
     for x in a.spellings:
-        row = x.number << 32
         for y in b.spellings:
-            found = known(row | y.number)
-            similarity = found[0] if found is not None else spelling_similarity(x, y).similarity
+            similarity = _spelling_pair(x, y)[0]
             if similarity > best:
                 best = similarity
     return best
