@@ -246,8 +246,14 @@ def document_key(number: str) -> str:
 
 # --- Keys ----------------------------------------------------------------------------
 
-# How far a year of birth may be from another and still block them together.
-ESTIMATED_YEARS = 2  # an estimated age is stored under each year it may point to
+# How far a year of birth may be from another and still block them together: two years
+# when either is estimated (matching weighs "an estimated age within two years"), one
+# when both come from dates of birth. A stored estimated age is kept under the years
+# within one of it and an estimated query looks two years either side, so that every
+# pair within two years shares a year (a stored spread of two, with the query's two,
+# also blocked pairs four years apart: 40 % more keys and candidates for no match).
+STORED_ESTIMATED_YEARS = 1
+ESTIMATED_YEARS = 2  # an estimated query looks this far either side
 EXACT_QUERY_YEARS = 1  # a query with a date of birth also looks one year either side
 
 
@@ -308,7 +314,7 @@ def stored_keys(
     keys: set[str] = name_keys(all_spellings)
     years = []
     if year is not None:
-        spread = ESTIMATED_YEARS if estimated else 0
+        spread = STORED_ESTIMATED_YEARS if estimated else 0
         years = range(year - spread, year + spread + 1)
     for codes in code_sets(all_spellings):
         for y in years:

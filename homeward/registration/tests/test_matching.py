@@ -352,9 +352,45 @@ def test_r_dup_1_swapped_day_and_month_and_documents_share_a_key():
     assert keys_of(person("Moussa", "Sow", documents=["p551234"]), stored=False) & stored
 
 
-def test_r_dup_1_estimated_ages_are_stored_under_each_plausible_year():
+def test_r_dup_1_estimated_ages_are_stored_under_the_years_within_one():
     keys = keys_of(person("Moussa", "Sow", date_of_birth=None, estimated_age=30), stored=True)
-    assert {k for k in keys if k.startswith("p")} == {f"pms.su.{y}" for y in range(1994, 1999)}
+    assert {k for k in keys if k.startswith("p")} == {f"pms.su.{y}" for y in range(1995, 1998)}
+
+
+# (gap in years, stored estimated, query estimated): within two years when either is
+# estimated, within one when both are dates of birth.
+_WITHIN_REACH = [
+    (gap, stored, query)
+    for gap in (-2, -1, 0, 1, 2)
+    for stored in (True, False)
+    for query in (True, False)
+    if stored or query or abs(gap) <= 1
+]
+
+
+@pytest.mark.parametrize("gap,stored_estimated,query_estimated", _WITHIN_REACH)
+def test_r_dup_1_births_within_reach_share_a_key(gap, stored_estimated, query_estimated):
+    stored = keys_of(_born("Moussa", "Sow", 1996, estimated=stored_estimated), stored=True)
+    query = keys_of(_born("Moussa", "Sow", 1996 + gap, estimated=query_estimated), stored=False)
+    assert query & stored
+
+
+def test_r_dup_1_births_four_years_apart_do_not_block_together():
+    stored = keys_of(_born("Moussa", "Sow", 1996, estimated=True), stored=True)
+    for other in (_born("Moussa", "Sow", 2000, estimated=True), _born("Moussa", "Sow", 1992)):
+        assert not {k for k in keys_of(other, stored=False) if k.startswith("p")} & stored
+    dated = keys_of(_born("Moussa", "Sow", 1996), stored=True)
+    assert not keys_of(_born("Moussa", "Sow", 1998), stored=False) & dated
+
+
+def _born(given, family, year, *, estimated=False):
+    if estimated:  # an age estimated on 1 June 2026
+        return profile(
+            names=[(given, family)],
+            estimated_age=2026 - year,
+            estimated_on=D(2026, 6, 1),
+        )
+    return profile(names=[(given, family)], date_of_birth=D(year, 6, 15))
 
 
 def test_deletions_reach_codes_one_or_two_edits_away():
