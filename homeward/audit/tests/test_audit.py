@@ -81,6 +81,9 @@ def test_audit_filters(world):
     assert [e.case_reference for e in by_actor] == ["SN-2026-000001"]
     by_action = audit_events_for(auditor, AuditFilters(action="update"))
     assert [e.case_reference for e in by_action] == ["SN-2026-000002"]
+    # References are written in capitals; typed in any case, with spaces around.
+    by_case = audit_events_for(auditor, AuditFilters(case_reference=" sn-2026-000002 "))
+    assert [e.case_reference for e in by_case] == ["SN-2026-000002"]
     today = datetime.date.today()
     assert audit_events_for(auditor, AuditFilters(date_from=today, date_to=today)).count() == 2
     tomorrow = today + datetime.timedelta(days=1)

@@ -6,7 +6,7 @@ import pytest
 
 from homeward.audit.models import AuditEvent
 from homeward.core.errors import NotFound, PermissionDenied, ValidationFailed, VersionConflict
-from homeward.people.models import Person
+from homeward.people.models import Person, PersonMatchKey
 from homeward.people.selectors import person_get_for, person_list_for
 from homeward.people.services import person_create, person_update
 
@@ -185,3 +185,14 @@ def test_saving_without_a_change_keeps_the_version_and_writes_no_audit(world):
     )
     assert same.version == 1
     assert not AuditEvent.objects.filter(action="update", object_id=str(person.pk)).exists()
+
+
+def test_r_dup_1_a_persons_match_keys_go_with_the_person(world):
+    # The keys carry no database constraint (people/models.py): the ORM's cascade removes
+    # them, and a key table with no person left behind would find ghosts.
+    person = create(world)
+    other = create(world)
+    assert PersonMatchKey.objects.filter(person=person).exists()
+    Person.objects.filter(pk=person.pk).delete()
+    assert not PersonMatchKey.objects.filter(person_id=person.pk).exists()
+    assert PersonMatchKey.objects.filter(person=other).exists()
