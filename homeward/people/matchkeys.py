@@ -258,8 +258,13 @@ EXACT_QUERY_YEARS = 1  # a query with a date of birth also looks one year either
 
 
 def pair_key(a: str, b: str, year: int) -> str:
+    return f"{pair_prefix(a, b)}{year}"
+
+
+def pair_prefix(a: str, b: str) -> str:
+    """A pair key without its year."""
     a, b = sorted((a, b))
-    return f"p{a}.{b}.{year}"
+    return f"p{a}.{b}."
 
 
 def name_key(a: str, b: str) -> str:
@@ -359,7 +364,7 @@ def lookup_keys(
             keys.update(single_key(a, y) for a in options[0] for y in years)
         for first, second in combinations(options, 2):
             # pair_key(a, b, y) for every a, b and year, each pair of codes sorted once
-            pairs = {pair_key(a, b, 0)[:-1] for a in first for b in second}
+            pairs = {pair_prefix(a, b) for a in first for b in second}
             keys.update(f"{pair}{y}" for pair in pairs for y in years)
     keys.update(number_key(n) for n in map(document_key, documents) if n)
     return keys

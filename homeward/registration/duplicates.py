@@ -205,14 +205,13 @@ def _estimated_on(estimated_on, created_at) -> datetime.date | None:
     return estimated_on or (created_at.date() if created_at else None)
 
 
-def _prior_cases(person_ids, programme_id, *, where=None) -> dict:
-    """Person id → their cases, newest first; `where` may select the people's cases in
-    another way than `person_id IN person_ids`."""
+def _prior_cases(person_ids, programme_id) -> dict:
+    """Person id → their cases, newest first."""
     found: dict = {}
     if not person_ids:
         return found
     rows = (
-        Case.objects.filter(Q(person_id__in=person_ids) if where is None else where)
+        Case.objects.filter(_in(Case, "person_id", list(person_ids)))
         .order_by("-created_at")
         .values_list("person_id", "reference", "programme_id", "phase", "scheme")
     )

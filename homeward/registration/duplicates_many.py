@@ -68,9 +68,9 @@ def find_candidates_many(people, *, programme=None, limit: int = 5) -> dict:
     for pk, query in queries.items():
         candidates = [(c, profiles[c]) for c in hits_of.get(pk, ()) if c in rows]
         ranked_of[pk] = rank(query, candidates, limit=limit, namesakes=namesakes.get(pk, 0))
-    kept = list({r.key for ranked in ranked_of.values() for r in ranked})
     prior = duplicates._prior_cases(
-        kept, getattr(programme, "pk", programme), where=_any(Case, "person_id", kept)
+        list({r.key for ranked in ranked_of.values() for r in ranked}),
+        getattr(programme, "pk", programme),
     )
     return {
         p.pk: [

@@ -411,13 +411,9 @@ class Comparison:
     chance: float = 0.0
 
 
-def compare(a: Profile, b: Profile, *, explain: bool = True) -> Comparison:
-    """How alike two records are, with the reasons a person would give (only worked out
-    when `explain`: ranking explains the few candidates it keeps)."""
-    if not explain:
-        similarity = _name_score(a, b)
-        log_odds, decisive, chance = _log_odds(a, b, similarity)
-        return Comparison(log_odds, (), similarity, decisive, chance)
+def compare(a: Profile, b: Profile) -> Comparison:
+    """How alike two records are, with the reasons a person would give (ranking works out
+    reasons only for the few candidates it keeps; its quick pass uses `_log_odds`)."""
     name = name_similarity(a, b)
     reasons = []
     if reason := _name_reason(name):
