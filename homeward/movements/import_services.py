@@ -37,11 +37,12 @@ from homeward.cases.services import case_create, para_cases_create_bulk
 from homeward.core.bulk import insert_new
 from homeward.core.collection import fewer_collections
 from homeward.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from homeward.core.planning import planned_for_these_values
 from homeward.geo.models import AdminArea
 from homeward.people.services import people_create_bulk, person_create
 from homeward.programmes.models import Programme
 from homeward.registration.duplicate_services import duplicates_check_at_entry
-from homeward.registration.duplicates_many import duplicates_check_many, planned_for_these_values
+from homeward.registration.duplicates_many import duplicates_check_many
 
 from .import_workers import add_tally, import_in_workers, worker_count
 from .imports import (
@@ -133,11 +134,10 @@ def _imported_keys_joined(office_id, keys: list[str]) -> list[str]:
         f"ON r.{qn(table.get_field('office').column)} = %s "
         f"AND r.{qn(table.get_field('row_key').column)} = k.key"
     )
-    with transaction.atomic():
-        planned_for_these_values()  # a plan made for a chunk's 500 keys suits no other list
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [",".join(keys), office_id])  # keys are sha256 in hex
-            return [row[0] for row in cursor.fetchall()]
+    # A plan made for a chunk's 500 keys suits no other list.
+    with transaction.atomic(), planned_for_these_values(), connection.cursor() as cursor:
+        cursor.execute(sql, [",".join(keys), office_id])  # keys are sha256 in hex
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _check(content: bytes, file_name: str, office, programme, scheme: str) -> Check:
@@ -452,8 +452,6 @@ def _check_duplicates(batch: ImportBatch, actor, cases: list) -> None:
         return
     try:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                planned_for_these_values()
             checks = duplicates_check_many(actor=actor, cases=cases)
             likely = [c.case_id for c in checks if any(x["likely"] for x in c.candidates)]
             ImportedRow.objects.filter(case_id__in=likely).update(likely_duplicate=True)
@@ -477,8 +475,6 @@ def _check_one(actor, case) -> bool:
 
 def _lock_and_keep_fresh(batch: ImportBatch, rows: list[Row], *, lock: bool = True) -> list[Row]:
     """Serialise imports into the office, then leave out rows imported meanwhile."""
-    if connection.vendor == "postgresql":
-        planned_for_these_values()
     if connection.vendor == "postgresql" and lock:
         with connection.cursor() as cursor:
             cursor.execute(

@@ -28,6 +28,7 @@ from homeward.cases.models import Case
 from homeward.cases.policies import can_view_case
 from homeward.core.bulk import insert_new
 from homeward.core.errors import PermissionDenied
+from homeward.core.planning import planned_for_these_values
 from homeward.people.matchkeys import deletions, lookup_keys, name_keys
 from homeward.people.models import MatchToken, Person, PersonMatchKey
 
@@ -39,9 +40,11 @@ from .models import DuplicateCheck
 def find_candidates_many(people, *, programme=None, limit: int = 5) -> dict:
     """R-DUP-1: person id → its likely earlier registrations among all people, best first
     (as `find_candidates` for each). The people's match profiles must be loaded."""
-    people = list(people)
-    if connection.vendor == "postgresql":
-        planned_for_these_values()
+    with planned_for_these_values():
+        return _find_candidates_many(list(people), programme, limit)
+
+
+def _find_candidates_many(people: list, programme, limit: int) -> dict:
     queries = {p.pk: duplicates._profile_of(p) for p in people}
     queries = {pk: q for pk, q in queries.items() if q.spellings or q.documents}
     similar = _similar_codes_many(queries.values())
@@ -190,21 +193,6 @@ def _hits_in_database(keys_of: dict) -> dict:
         for person, holder in cursor.fetchall():
             hits_of[ids[person - 1]].append(holder)
     return hits_of
-
-
-def planned_for_these_values() -> None:
-    """For the rest of the transaction (PostgreSQL), plan every statement for its values.
-
-    Statements are prepared (settings: server_side_binding) and PostgreSQL would soon plan
-    them once for any values: for arrays of unknown length, against tables whose statistics
-    lag behind an import, such a plan reads whole tables (seconds for each chunk of a list).
-    The planner also expects far more rows than come back and would compile the statements
-    (JIT), which takes longer than running them."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
-            "set_config('jit', 'off', true)"
-        )
 
 
 def array_parameter(name: str, values, cast: str) -> tuple[str, object]:
