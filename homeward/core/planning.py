@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from django.db import connection
 from psycopg.pq import TransactionStatus
 
-_SETTINGS = ("plan_cache_mode", "jit")
 _PLANNED = {"plan_cache_mode": "force_custom_plan", "jit": "off"}
 
 
@@ -28,7 +27,8 @@ def planned_for_these_values():
     if connection.vendor != "postgresql":
         yield
         return
-    previous = _apply(_PLANNED, read_back=True)
+    previous = _current()
+    _apply(_PLANNED)
     try:
         yield
     finally:
@@ -37,17 +37,20 @@ def planned_for_these_values():
             _apply(previous)
 
 
-def _apply(settings: dict, *, read_back: bool = False) -> dict:
-    """Set the settings for the rest of the transaction; with `read_back`, return the values
-    they had."""
-    reads = ", ".join(f"current_setting('{name}')" for name in _SETTINGS) if read_back else ""
-    writes = ", ".join(f"set_config('{name}', %s, true)" for name in _SETTINGS)
+def _current() -> dict:
+    names = list(_PLANNED)
+    reads = ", ".join(f"current_setting('{name}')" for name in names)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {reads + ', ' if reads else ''}{writes}", [settings[n] for n in _SETTINGS]
-        )
-        row = cursor.fetchone()
-    return dict(zip(_SETTINGS, row, strict=False)) if read_back else {}
+        cursor.execute(f"SELECT {reads}")
+        return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+def _apply(settings: dict) -> None:
+    """Set the settings for the rest of the transaction."""
+    names = list(settings)
+    writes = ", ".join(f"set_config('{name}', %s, true)" for name in names)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {writes}", [settings[name] for name in names])
 
 
 def _transaction_failed() -> bool:
