@@ -24,15 +24,12 @@ def insert_new(objs: list) -> list:
     # The connection itself, not the proxy `connection`, whose every attribute is looked
     # up again through thread-local storage (fields read it several times per value).
     wrapper = connections[connection.alias]
-    readers = [_column_value(f, wrapper) for f in fields]
     relations = [f for f in fields if f.is_relation]
-
-    def rows():
-        for obj in objs:
-            _prepare_related(obj, relations)
-            yield [read(obj) for read in readers]
-
-    copy_rows(meta.db_table, [f.column for f in fields], rows())
+    for obj in objs:  # before writing: an unsaved related object is refused with nothing sent
+        _prepare_related(obj, relations)
+    readers = [_column_value(f, wrapper) for f in fields]
+    rows = ([read(obj) for read in readers] for obj in objs)
+    copy_rows(meta.db_table, [f.column for f in fields], rows)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
@@ -85,12 +82,19 @@ def _column_value(field, wrapper):
 
 
 def _prepare_related(obj, relations) -> None:
-    """What `Model._prepare_related_fields_for_save` does for a new object, when needed:
-    an id still missing is taken from the related object (or refused when it is unsaved)."""
-    if obj._meta.private_fields or any(
-        getattr(obj, f.attname) is None and f.is_cached(obj) for f in relations
-    ):
+    """`Model._prepare_related_fields_for_save`, run only when it would change or refuse
+    something: a related object is unsaved, or its id is still missing on `obj`."""
+    if obj._meta.private_fields or any(_needs_preparing(obj, f) for f in relations):
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
+
+
+def _needs_preparing(obj, field) -> bool:
+    if not field.is_cached(obj):
+        return False
+    related = field.get_cached_value(obj)
+    return related is not None and (
+        related.pk is None or getattr(obj, field.attname) in field.empty_values
+    )
 
 
 def copy_rows(table: str, columns: list[str], rows) -> None:

@@ -54,7 +54,7 @@ def test_insert_new_stores_the_values_bulk_create_stores(world):
     assert all(not p._state.adding for p in copied)
 
 
-def test_insert_new_takes_related_ids_and_refuses_unsaved_ones(world):
+def test_insert_new_takes_related_ids_and_refuses_unsaved_ones_before_writing(world):
     person = _people(world)[0]
     person.pk = None
     name = PersonName(person=person, given_names="Awa", family_name="Ndiaye")
@@ -65,3 +65,10 @@ def test_insert_new_takes_related_ids_and_refuses_unsaved_ones(world):
     unsaved = Person(pk=None, registered_by=world.dakar)
     with pytest.raises(ValueError, match="unsaved related object"):
         insert_new([PersonName(person=unsaved, given_names="Fatou")])
+    emptied = _people(world)[1]
+    stale = PersonName(person=emptied, given_names="Modou")
+    emptied.pk = None  # the name still holds the old id
+    with pytest.raises(ValueError, match="unsaved related object"):
+        insert_new([stale])
+    # Refused before anything was sent: the transaction goes on.
+    assert PersonName.objects.count() == 1
