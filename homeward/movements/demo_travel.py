@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from homeward.accounts.clock import office_day, office_today
+from homeward.accounts.clock import office_day, office_localtime, office_today
 from homeward.cases.models import Case
 
 from . import services
@@ -16,10 +16,12 @@ def book_for_demo(*, officer, confirmer, case: Case, departs_soon: bool = False)
     valid travel document, the escorts it needs, the ABN confirmed and the ticket issued —
     the ticket moves the case to travel booked. `officer` is a movement officer of the host
     office, `confirmer` may confirm ABNs at the origin office."""
-    # A case the demo takes further leaves on a movement departing in a minute (its departure
+    # A case the demo takes further leaves on a movement departing very soon (its departure
     # is then confirmed the same day); the others travel in three weeks.
-    ahead = datetime.timedelta(minutes=1) if departs_soon else datetime.timedelta(days=21)
-    departs = timezone.now() + ahead
+    if departs_soon:
+        departs = _soon_and_today(case.host_office)
+    else:
+        departs = timezone.now() + datetime.timedelta(days=21)
     today = office_today(case.host_office)
     if services.travel_document_problems(case, office_day(case.host_office, departs)):
         request = services.travel_document_request(
@@ -66,6 +68,18 @@ def book_for_demo(*, officer, confirmer, case: Case, departs_soon: bool = False)
         issued_on=today,
     )
     return Case.objects.get(pk=case.pk)
+
+
+def _soon_and_today(office) -> datetime.datetime:
+    """In a minute, or halfway to the office's midnight when that comes sooner: R-TRV-10
+    refuses to confirm a departure before the day it is planned for, and the demo confirms
+    it at once."""
+    now = office_localtime(office)
+    midnight = datetime.datetime.combine(
+        now.date() + datetime.timedelta(days=1), datetime.time(), tzinfo=now.tzinfo
+    )
+    left_today = midnight.astimezone(datetime.UTC) - now.astimezone(datetime.UTC)
+    return now + min(datetime.timedelta(minutes=1), left_today / 2)
 
 
 def depart_for_demo(*, officer, case: Case) -> Case:
