@@ -29,6 +29,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from homeward.accounts.access import access_for
+from homeward.accounts.clock import office_today
 from homeward.accounts.models import Office
 from homeward.accounts.roles import Perm
 from homeward.audit.models import AuditAction
@@ -155,6 +156,7 @@ def _check(content: bytes, file_name: str, office, programme, scheme: str) -> Ch
         default_scheme=scheme,
         imported_keys=_imported_keys(office.pk),
         schemes=set(programme.eligible_schemes or IMPORTABLE_SCHEMES) & set(IMPORTABLE_SCHEMES),
+        today=office_today(office),
     )
 
 
@@ -187,7 +189,7 @@ def _kept_check_file(content: bytes, office, programme, scheme: str) -> Path:
             str(office.pk),
             str(programme.pk),
             scheme,
-            timezone.localdate().isoformat(),
+            office_today(office).isoformat(),
             get_language() or "",
         )
     )
@@ -228,21 +230,21 @@ def _checked_file(batch: ImportBatch) -> Path:
 def _keep_checked_rows(batch: ImportBatch, check: Check) -> None:
     data = {
         "sha256": batch.file_sha256,
-        "on": timezone.localdate().isoformat(),
+        "on": office_today(batch.office).isoformat(),
         "rows": rows_as_json(check.to_import),
     }
     _checked_file(batch).write_text(json.dumps(data))
 
 
 def _checked_rows(batch: ImportBatch) -> list[Row] | None:
-    """The rows import_start checked, if checked today (the checks depend on the date);
-    None when they must be checked again."""
+    """The rows import_start checked, if checked today at the office (the checks depend on
+    the date); None when they must be checked again."""
     try:
         data = json.loads(_checked_file(batch).read_text())
     except (OSError, ValueError):
         return None
     if data.get("sha256") != batch.file_sha256 or data.get("on") != (
-        timezone.localdate().isoformat()
+        office_today(batch.office).isoformat()
     ):
         return None
     return rows_from_json(data["rows"])

@@ -336,7 +336,8 @@ def check_table(
     today=None,
 ) -> Check:
     """Validate every row; `imported_keys(keys)` returns those of the keys already imported
-    into the office; `schemes`, when given, are the return schemes the programme covers."""
+    into the office; `schemes`, when given, are the return schemes the programme covers;
+    `today` is the importing office's day (flight dates and births after it are refused)."""
     columns = map_header(table.header)
     missing = missing_columns(columns)
     if missing:

@@ -1,12 +1,14 @@
 """Writes to people: the only code that creates or changes a Person and its parts."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from homeward.accounts.access import access_for
+from homeward.accounts.clock import office_today
 from homeward.accounts.models import Office
 from homeward.accounts.roles import FieldGroup, Perm
 from homeward.audit.models import AuditAction
@@ -51,9 +53,12 @@ def person_create(*, actor, office: Office, data: dict) -> Person:
     _check_writable(data, access.writable_at([office.pk]))
     person = Person(registered_by=office)
     _apply_scalars(person, data)
+    today = office_today(office)
     if person.date_of_birth is None and person.estimated_age is not None:
-        person.age_estimated_on = timezone.localdate()
-    children = _validated(person, {"names": [], **data}, default_region=office.country_id)
+        person.age_estimated_on = today
+    children = _validated(
+        person, {"names": [], **data}, default_region=office.country_id, today=today
+    )
     person.save()
     _write_children(person, children)
     refresh_search_text(person)
@@ -78,7 +83,7 @@ def people_create_bulk(*, actor, office: Office, rows: list[dict]) -> list[Perso
     if Perm.PERSON_EDIT not in access.perms_at([office.pk]):
         raise PermissionDenied(_("You may not register people for this office."))
     writable = access.writable_at([office.pk])
-    today = timezone.localdate()
+    today = office_today(office)
     errors: dict[str, list[str]] = {}
     people, parts = [], []
     for index, data in enumerate(rows):
@@ -92,7 +97,11 @@ def people_create_bulk(*, actor, office: Office, rows: list[dict]) -> list[Perso
             person.age_estimated_on = today
         try:
             children = _validated(
-                person, {"names": [], **data}, default_region=office.country_id, bulk=True
+                person,
+                {"names": [], **data},
+                default_region=office.country_id,
+                bulk=True,
+                today=today,
             )
         except ValidationFailed as exc:
             errors.update({f"{index}.{k}": v for k, v in exc.field_errors.items()})
@@ -208,7 +217,10 @@ def person_update(*, actor, person_id, version: int | None, data: dict) -> Perso
     check_version(person, version)
     before = _snapshot(person)
     _apply_scalars(person, data)
-    children = _validated(person, data, default_region=person.registered_by.country_id)
+    office = person.registered_by
+    children = _validated(
+        person, data, default_region=office.country_id, today=office_today(office)
+    )
     person.save()
     _write_children(person, children)
     changes = diff(before, _snapshot(person))
@@ -250,12 +262,20 @@ def _empty(key: str):
     return "" if key == "place_of_birth" else None
 
 
-def _validated(person: Person, data: dict, *, default_region: str, bulk: bool = False) -> dict:
+def _validated(
+    person: Person,
+    data: dict,
+    *,
+    default_region: str,
+    today: datetime.date,
+    bulk: bool = False,
+) -> dict:
     """Every problem with the person and their parts, reported together, before anything
     is written: the model, birth data, nationalities and each list of parts. `bulk` checks
-    the birth-data constraint in Python instead of with a statement per person."""
+    the birth-data constraint in Python instead of with a statement per person; `today` is
+    the registering office's day (a birth after it is refused)."""
     errors: dict[str, list[str]] = {}
-    _clean_person(person, errors, bulk=bulk)
+    _clean_person(person, errors, bulk=bulk, today=today)
     children = {"nationalities": None}
     if "nationalities" in data:
         children["nationalities"] = _known_countries(data["nationalities"], errors)
@@ -264,12 +284,13 @@ def _validated(person: Person, data: dict, *, default_region: str, bulk: bool = 
             children[key] = _valid_rows(key, model, data[key] or [], default_region, errors)
     if "names" in data and not data["names"]:
         errors["names"] = [_("At least one name is required.")]
+    _household_born_by(children.get("household") or [], today, errors)
     if errors:
         raise ValidationFailed(_("Please correct the errors below."), field_errors=errors)
     return children
 
 
-def _clean_person(person: Person, errors: dict, *, bulk: bool = False) -> None:
+def _clean_person(person: Person, errors: dict, *, bulk: bool, today: datetime.date) -> None:
     try:
         person.full_clean(
             exclude=["registered_by", "nationalities"],
@@ -283,10 +304,17 @@ def _clean_person(person: Person, errors: dict, *, bulk: bool = False) -> None:
         errors["__all__"] = ["person_has_birth_date_or_estimated_age"]
     if errors.pop("__all__", None):
         errors["date_of_birth"] = [_("Give a date of birth or an estimated age.")]
-    if person.date_of_birth and person.date_of_birth > timezone.localdate():
+    if person.date_of_birth and person.date_of_birth > today:
         errors.setdefault("date_of_birth", []).append(_("The date of birth is in the future."))
     if person.estimated_age is not None and person.estimated_age > 120:
         errors.setdefault("estimated_age", []).append(_("Give an age between 0 and 120."))
+
+
+def _household_born_by(members: list, today: datetime.date, errors: dict) -> None:
+    for member in members:
+        if member.date_of_birth and member.date_of_birth > today:
+            message = _("%(name)s: the date of birth is in the future.")
+            errors.setdefault("household", []).append(message % {"name": member.full_name})
 
 
 def _valid_rows(key: str, model, rows: list, default_region: str, errors: dict) -> list:

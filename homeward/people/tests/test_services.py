@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from homeward.audit.models import AuditEvent
 from homeward.core.errors import NotFound, PermissionDenied, ValidationFailed, VersionConflict
@@ -175,6 +177,48 @@ def test_birth_date_in_the_future_and_impossible_ages_are_refused(world):
     with pytest.raises(ValidationFailed) as exc:
         create(world, {**FULL, "date_of_birth": None, "estimated_age": 150})
     assert "estimated_age" in exc.value.field_errors
+
+
+def test_birth_and_estimated_ages_count_in_the_registering_offices_day(world):
+    # 23:30 UTC is already tomorrow in Niamey (UTC+1): a child born there today is not
+    # "born in the future", and an age given now is estimated on the office's day.
+    late = timezone.now().replace(hour=23, minute=30, second=0, microsecond=0)
+    niamey_day = late.date() + datetime.timedelta(days=1)
+    at_niamey = {**FULL, "contacts": []}  # a Senegalese phone number is not valid there
+    with time_machine.travel(late, tick=True):
+        newborn = create(world, {**at_niamey, "date_of_birth": niamey_day}, office="niamey")
+        estimated = create(
+            world, {**at_niamey, "date_of_birth": None, "estimated_age": 30}, office="niamey"
+        )
+        with pytest.raises(ValidationFailed) as exc:
+            create(
+                world,
+                {**at_niamey, "date_of_birth": niamey_day + datetime.timedelta(days=1)},
+                office="niamey",
+            )
+        assert "date_of_birth" in exc.value.field_errors
+        person_update(
+            actor=world.user("counsellor", "niamey"),
+            person_id=newborn.pk,
+            version=newborn.version,
+            data={"place_of_birth": "Niamey"},
+        )
+    assert newborn.date_of_birth == niamey_day
+    assert estimated.age_estimated_on == niamey_day
+
+
+def test_household_member_born_after_the_offices_day_is_refused(world):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    child = {"full_name": "Awa Ndiaye", "relationship": "child", "date_of_birth": tomorrow}
+    with pytest.raises(ValidationFailed) as exc:
+        create(world, {**FULL, "household": [child]})
+    assert exc.value.field_errors["household"] == [
+        "Awa Ndiaye: the date of birth is in the future."
+    ]
+    assert Person.objects.count() == 0
+    born_today = {**child, "date_of_birth": timezone.localdate()}
+    person = create(world, {**FULL, "household": [born_today]})
+    assert person.household.get().date_of_birth == timezone.localdate()
 
 
 def test_saving_without_a_change_keeps_the_version_and_writes_no_audit(world):

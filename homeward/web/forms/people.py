@@ -4,10 +4,13 @@ The form only collects input; `person_data()` turns it into the dict the people 
 take, and the services decide what is valid and allowed.
 """
 
+import datetime
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from homeward.accounts.clock import office_today
 from homeward.geo.models import Country
 from homeward.people.models import HouseholdMember, IdentityDocument, Script, Sex
 from homeward.people.validation import normalise_phone
@@ -41,9 +44,9 @@ MAX_AGE = 120
 AGE_RANGE = _("Give an age between 0 and 120.")
 
 
-def not_in_future(value):
-    """A birth date is today at the latest."""
-    if value and value > timezone.localdate():
+def not_in_future(value, today: datetime.date):
+    """A birth date is today (at the registering office) at the latest."""
+    if value and value > today:
         raise forms.ValidationError(_("The date of birth is in the future."))
     return value
 
@@ -134,12 +137,22 @@ class PersonForm(Form):
     )
 
     def __init__(
-        self, *args, offices=(), phone_region=None, show_phone=True, editing=False, **kwargs
+        self,
+        *args,
+        offices=(),
+        registering_office=None,
+        phone_region=None,
+        show_phone=True,
+        editing=False,
+        **kwargs,
     ):
-        """`offices`: where a new person may be registered; `phone_region`: the country a
-        phone number without country code belongs to (else the chosen office's)."""
+        """`offices`: where a new person may be registered; `registering_office`: the
+        office of a person being edited, whose day a birth date is checked against;
+        `phone_region`: the country a phone number without country code belongs to (else
+        the chosen office's)."""
         super().__init__(*args, **kwargs)
         self.offices = list(offices)
+        self.registering_office = registering_office
         self.phone_region = phone_region
         countries = country_choices()
         self.fields["nationalities"].choices = countries
@@ -156,7 +169,9 @@ class PersonForm(Form):
             del self.fields["version"]
 
     def clean_date_of_birth(self):
-        return not_in_future(self.cleaned_data.get("date_of_birth"))
+        office = self.registering_office or self._office()
+        today = office_today(office) if office else timezone.localdate()
+        return not_in_future(self.cleaned_data.get("date_of_birth"), today)
 
     def clean(self):
         """Every rule the form can check is checked here, so that one round shows every
@@ -181,10 +196,14 @@ class PersonForm(Form):
     def _region(self) -> str | None:
         if self.phone_region:
             return self.phone_region
+        office = self._office()
+        return office.country_id if office else None
+
+    def _office(self):
+        """The office picked (or the first offered; None when editing)."""
         chosen = self.cleaned_data.get("office")
         office = next((o for o in self.offices if str(o.pk) == chosen), None)
-        office = office or (self.offices[0] if self.offices else None)
-        return office.country_id if office else None
+        return office or (self.offices[0] if self.offices else None)
 
     def chosen_office(self):
         """The office picked in the form (or the only one offered)."""
@@ -246,9 +265,6 @@ class HouseholdForm(OptionalRowForm):
         required=False,
         help_text=_("Abroad with or like the migrant, rather than at home."),
     )
-
-    def clean_date_of_birth(self):
-        return not_in_future(self.cleaned_data.get("date_of_birth"))
 
     def clean(self):
         data = super().clean()

@@ -4,6 +4,7 @@ own validation."""
 import datetime
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -233,7 +234,39 @@ def test_household_member_born_in_the_future_is_refused(client, world):
         ),
     )
     assert response.status_code == 400
-    assert "The date of birth is in the future." in response.content.decode()
+    # The people service refuses it (also for the API), the page shows its message.
+    assert "Mamadou: the date of birth is in the future." in response.content.decode()
+    assert Person.objects.count() == 0
+
+
+def test_a_child_born_today_at_the_office_is_registered_after_midnight_utc_offset(client, world):
+    # 23:30 UTC is already tomorrow in Niamey (UTC+1), where the counsellor works.
+    late = timezone.now().replace(hour=23, minute=30, second=0, microsecond=0)
+    niamey_day = late.date() + datetime.timedelta(days=1)
+    with time_machine.travel(late, tick=True):
+        client.force_login(world.user("counsellor"))  # signed in then: sessions expire
+        response = client.post(
+            reverse("web:person_create"),
+            person_post(
+                date_of_birth=niamey_day.isoformat(),
+                **{
+                    "household-0-full_name": "Mamadou",
+                    "household-0-relationship": "child",
+                    "household-0-date_of_birth": niamey_day.isoformat(),
+                },
+            ),
+        )
+        assert response.status_code == 302
+        person = Person.objects.get()
+        edit = client.post(
+            reverse("web:person_edit", args=[person.pk]),
+            person_post(date_of_birth=(niamey_day + datetime.timedelta(days=1)).isoformat())
+            | {"version": str(person.version)},
+        )
+    assert person.date_of_birth == niamey_day
+    assert person.household.get().date_of_birth == niamey_day
+    assert edit.status_code == 400
+    assert "The date of birth is in the future." in edit.content.decode()
 
 
 def test_phone_without_country_code_is_read_in_the_persons_office_country(client, world):

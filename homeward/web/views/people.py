@@ -164,6 +164,7 @@ def person_edit_view(request, person_id):
         person=person,
         show_phone=show_phone,
         phone_region=person.registered_by.country_id,
+        registering_office=person.registered_by,
     )
     if request.method == "GET":
         person_viewed(actor=request.user, person=person, ip_address=client_ip(request))
