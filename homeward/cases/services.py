@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from homeward.accounts.access import access_for
+from homeward.accounts.clock import office_today
 from homeward.accounts.models import Office
 from homeward.accounts.roles import SENSITIVE_GROUPS, FieldGroup, Perm
 from homeward.accounts.selectors import case_workers_of
@@ -91,7 +92,8 @@ def case_create(
     )
     _full_clean(case, exclude=["reference"])
     _check_assignee(case)
-    case.reference = next_reference(origin_office.country_id, timezone.localdate().year)
+    opened_on = office_today(host_office or origin_office)
+    case.reference = next_reference(origin_office.country_id, opened_on.year)
     case.save()
     CaseEvent.objects.create(case=case, actor=actor, action="open", to_phase=case.phase)
     _audit_case(
@@ -144,7 +146,8 @@ def para_cases_create_bulk(
             errors[f"{index}.intended_return_area"] = [_("Unknown area of the origin country.")]
     if errors:
         raise ValidationFailed(_("Please correct the errors below."), field_errors=errors)
-    references = next_references(origin_office.country_id, timezone.localdate().year, len(people))
+    year = office_today(origin_office).year
+    references = next_references(origin_office.country_id, year, len(people))
     cases = [
         Case(
             person=person,

@@ -4,7 +4,9 @@ import re
 import threading
 
 import pytest
+import time_machine
 from django.db import connection, connections
+from django.utils import timezone
 
 from homeward.audit.models import AuditEvent
 from homeward.cases.models import Case, CaseEvent, Phase
@@ -46,6 +48,20 @@ def test_case_reference_is_origin_country_year_and_sequence(world):
     first, second = open_case(world), open_case(world)
     assert re.fullmatch(r"SN-\d{4}-\d{6}", first.reference)
     assert int(second.reference[-6:]) == int(first.reference[-6:]) + 1
+
+
+def test_case_reference_year_is_the_opening_offices_year(world):
+    # 23:30 UTC on 31 December is already New Year's Day in Niamey (UTC+1), still the old
+    # year in Dakar (UTC+0).
+    new_years_eve = timezone.now().replace(month=12, day=31, hour=23, minute=30, second=0)
+    year = new_years_eve.year
+    with time_machine.travel(new_years_eve, tick=True):
+        opened_in_niamey = open_case(world, host="niamey")
+        opened_in_dakar = open_case(
+            world, scheme=ReturnScheme.FORCED, host=None, actor=world.user("counsellor", "dakar")
+        )
+    assert opened_in_niamey.reference.startswith(f"SN-{year + 1}-")
+    assert opened_in_dakar.reference.startswith(f"SN-{year}-")
 
 
 def test_case_opening_records_event_and_audit(world):

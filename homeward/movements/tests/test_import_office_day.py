@@ -7,6 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from homeward.cases.models import Case
+from homeward.movements import import_services
 from homeward.movements.import_services import import_check, import_start
 from homeward.movements.models import ImportStatus
 
@@ -61,15 +62,27 @@ def test_r_arr_3_the_dry_runs_check_is_kept_for_the_offices_day_only(world, monk
     with time_machine.travel(evening, tick=True):
         import_check(**_target(world), content=content, file_name="list.csv")
     checked_again = []
-    from homeward.movements import import_services
-
     real_check = import_services._check
-    monkeypatch.setattr(
-        import_services, "_check", lambda *a, **k: checked_again.append(1) or real_check(*a, **k)
-    )
+
+    def counted_check(*args, **kwargs):
+        checked_again.append(1)
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(import_services, "_check", counted_check)
     with time_machine.travel(evening + datetime.timedelta(minutes=5), tick=True):
         import_check(**_target(world), content=content, file_name="list.csv")
     assert checked_again == []  # 23:55 at the office: the same day, the kept check
     with time_machine.travel(evening + datetime.timedelta(minutes=15), tick=True):
         import_check(**_target(world), content=content, file_name="list.csv")
     assert checked_again == [1]  # 00:05 at the office: a new day, checked again
+
+
+def test_r_arr_3_references_carry_the_year_it_is_at_the_importing_office(world):
+    lists.ensure_areas()
+    world.dakar.time_zone = "Africa/Lagos"  # UTC+1: New Year's Day at 23:30 UTC
+    world.dakar.save()
+    new_years_eve = timezone.now().replace(month=12, day=31, hour=23, minute=30, second=0)
+    content = lists.as_csv([_row(flight=datetime.date(2026, 2, 14))])
+    with time_machine.travel(new_years_eve, tick=True):
+        import_start(**_target(world), content=content, file_name="list.csv")
+    assert Case.objects.get().reference.startswith(f"SN-{new_years_eve.year + 1}-")

@@ -207,8 +207,7 @@ class PersonForm(Form):
 
     def chosen_office(self):
         """The office picked in the form (or the only one offered)."""
-        chosen = self.cleaned_data.get("office")
-        return next((o for o in self.offices if str(o.pk) == chosen), self.offices[0])
+        return self._office()
 
 
 def default_office(offices):
