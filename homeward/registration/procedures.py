@@ -77,7 +77,7 @@ def _save_record(actor, case, model, fields, version, data, *, author_field, val
         if key in data:
             setattr(record, key, data[key])
     errors: dict = {}
-    validate(record, errors)
+    validate(record, errors, case)
     collect_clean(record, errors, exclude=["case", author_field])
     refuse(errors)
     after = {k: getattr(record, k) for k in fields}
@@ -126,7 +126,7 @@ def health_assessment_save(*, actor, case_id, version: int | None, data: dict):
     return record
 
 
-def _validate_health(record: HealthAssessment, errors: dict) -> None:
+def _validate_health(record: HealthAssessment, errors: dict, case: Case) -> None:
     decided = record.decision != HealthDecision.PENDING
     if decided and not record.treatment_at_origin:
         errors["treatment_at_origin"] = [
@@ -166,9 +166,9 @@ def child_protection_save(*, actor, case_id, version: int | None, data: dict):
     return record
 
 
-def _validate_child(record: ChildProtection, errors: dict) -> None:
-    not_in_future(record.family_assessment_on, "family_assessment_on", errors)
-    not_in_future(record.best_interests_on, "best_interests_on", errors)
+def _validate_child(record: ChildProtection, errors: dict, case: Case) -> None:
+    not_in_future(record.family_assessment_on, "family_assessment_on", errors, case)
+    not_in_future(record.best_interests_on, "best_interests_on", errors, case)
     concluded = record.best_interests != BestInterests.PENDING
     if concluded and not record.best_interests_on:
         errors["best_interests_on"] = [_("Give the date the determination was concluded.")]
@@ -199,8 +199,8 @@ def protection_assessment_save(*, actor, case_id, version: int | None, data: dic
     return record
 
 
-def _validate_protection(record: ProtectionAssessment, errors: dict) -> None:
-    not_in_future(record.interviewed_on, "interviewed_on", errors)
+def _validate_protection(record: ProtectionAssessment, errors: dict, case: Case) -> None:
+    not_in_future(record.interviewed_on, "interviewed_on", errors, case)
     if record.outcome != ProtectionOutcome.PENDING:
         if not record.interviewed_on:
             errors["interviewed_on"] = [_("The screening interview comes before the outcome.")]

@@ -7,11 +7,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from homeward.accounts.access import access_for
+from homeward.accounts.clock import office_today
 from homeward.accounts.roles import SENSITIVE_GROUPS, Perm
 from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record, diff
@@ -42,7 +42,7 @@ def locked_case(actor, case_id, perm: Perm) -> Case:
     """The case, locked for the write; 404 when missing or not visible, 403 without `perm`."""
     case = (
         Case.objects.select_for_update(of=("self",))
-        .select_related("person")
+        .select_related("person", "host_office", "origin_office")
         .filter(pk=parse_uuid(case_id, _("Case not found.")))
         .first()
     )
@@ -96,8 +96,15 @@ def refuse_on_assisted_return(case: Case) -> None:
         )
 
 
-def not_in_future(value, field: str, errors: dict) -> None:
-    if value and value > timezone.localdate():
+def case_today(case: Case) -> datetime.date:
+    """The day it is at the office acting on the case: the host office while the migrant is
+    in the host country, the origin office for returns that open at arrival."""
+    return office_today(case.host_office or case.origin_office)
+
+
+def not_in_future(value, field: str, errors: dict, case: Case) -> None:
+    """A day recorded on the case is the acting office's today at the latest."""
+    if value and value > case_today(case):
         errors.setdefault(field, []).append(_("This date is in the future."))
 
 
@@ -135,7 +142,7 @@ def counselling_session_record(*, actor, case_id, data: dict) -> CounsellingSess
     errors: dict = {}
     _check_session_language(case, session, errors)
     _check_detention_conditions(case, session, errors)
-    not_in_future(session.held_on, "held_on", errors)
+    not_in_future(session.held_on, "held_on", errors, case)
     collect_clean(session, errors, exclude=["case", "counsellor"])
     refuse(errors)
     session.save()
@@ -216,7 +223,7 @@ def case_profile_save(*, actor, case_id, version: int | None, data: dict) -> Cas
             setattr(profile, key, data[key])
     profile.cost_currency = (profile.cost_currency or "").upper()
     errors: dict = {}
-    not_in_future(profile.left_home_on, "left_home_on", errors)
+    not_in_future(profile.left_home_on, "left_home_on", errors, case)
     if profile.in_detention and not profile.detention_grounds:
         errors["detention_grounds"] = [_("Record the grounds of detention (R-CNS-4).")]
     if not profile.in_detention:
@@ -254,7 +261,7 @@ def asylum_referral_record(*, actor, case_id, data: dict) -> AsylumReferral:
         notes=data.get("notes", ""),
     )
     errors: dict = {}
-    not_in_future(referral.referred_on, "referred_on", errors)
+    not_in_future(referral.referred_on, "referred_on", errors, case)
     collect_clean(referral, errors, exclude=["case", "recorded_by"])
     refuse(errors)
     referral.save()
@@ -285,8 +292,8 @@ def asylum_referral_decide(
     errors: dict = {}
     if outcome not in (AsylumOutcome.NOT_PURSUING, AsylumOutcome.PURSUING):
         errors["outcome"] = [_("Choose the migrant's decision.")]
-    decided_on = decided_on or timezone.localdate()
-    not_in_future(decided_on, "decided_on", errors)
+    decided_on = decided_on or case_today(case)
+    not_in_future(decided_on, "decided_on", errors, case)
     if decided_on < referral.referred_on:
         errors.setdefault("decided_on", []).append(_("The decision cannot precede the referral."))
     refuse(errors)
@@ -338,7 +345,7 @@ def screening_record(*, actor, case_id, data: dict) -> Screening:
         capacity=data.get("capacity"),
         notes=data.get("notes", ""),
     )
-    not_in_future(screening.screened_on, "screened_on", errors)
+    not_in_future(screening.screened_on, "screened_on", errors, case)
     collect_clean(screening, errors, exclude=["case", "screened_by"])
     refuse(errors)
     screening.save()
