@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from homeward.accounts.access import access_for
-from homeward.accounts.clock import office_today
 from homeward.accounts.roles import SENSITIVE_GROUPS, Perm
 from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record, diff
 from homeward.cases.models import Case, Phase, VulnerabilityCategory, category_group
 from homeward.cases.policies import can_view_case, writable_groups_for_case
-from homeward.cases.services import case_apply_screening_flags, case_transition
+from homeward.cases.services import case_apply_screening_flags, case_today, case_transition
 from homeward.core.concurrency import check_version
 from homeward.core.errors import NotFound, PermissionDenied, ValidationFailed, parse_uuid
 from homeward.programmes.models import PARA_SCHEMES
@@ -94,12 +93,6 @@ def refuse_on_assisted_return(case: Case) -> None:
                 "no pre-departure counselling or assistance may be recorded."
             )
         )
-
-
-def case_today(case: Case) -> datetime.date:
-    """The day it is at the office acting on the case: the host office while the migrant is
-    in the host country, the origin office for returns that open at arrival."""
-    return office_today(case.host_office or case.origin_office)
 
 
 def not_in_future(value, field: str, errors: dict, case: Case) -> None:

@@ -169,7 +169,7 @@ class PersonForm(Form):
             del self.fields["version"]
 
     def clean_date_of_birth(self):
-        office = self.registering_office or self._office()
+        office = self.registering_office or self.chosen_office()
         today = office_today(office) if office else timezone.localdate()
         return not_in_future(self.cleaned_data.get("date_of_birth"), today)
 
@@ -196,18 +196,14 @@ class PersonForm(Form):
     def _region(self) -> str | None:
         if self.phone_region:
             return self.phone_region
-        office = self._office()
+        office = self.chosen_office()
         return office.country_id if office else None
 
-    def _office(self):
-        """The office picked (or the first offered; None when editing)."""
+    def chosen_office(self):
+        """The office picked in the form (or the first offered; None when editing)."""
         chosen = self.cleaned_data.get("office")
         office = next((o for o in self.offices if str(o.pk) == chosen), None)
         return office or (self.offices[0] if self.offices else None)
-
-    def chosen_office(self):
-        """The office picked in the form (or the only one offered)."""
-        return self._office()
 
 
 def default_office(offices):
