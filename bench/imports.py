@@ -43,6 +43,7 @@ if __name__ == "__main__":
 from django.core.management import call_command
 from django.db import connection
 
+from bench.machine_speed import gauges
 from homeward.cases.models import Case
 from homeward.demo.names import FAMILY_BY_COUNTRY, FEMALE_GIVEN, MALE_GIVEN
 from homeward.demo.reference import reference_ensure
@@ -158,6 +159,8 @@ def main(argv=None) -> int:
         "scheme": "forced",
     }
 
+    speed_before = gauges()
+    print(f"Machine speed before (lower is faster): {_speed(speed_before)}")
     check, dry_run = timed("dry run (read and validate)", lambda: import_check(**kwargs))
     batch, start = timed("import: start (record the batch)", lambda: import_start(**kwargs))
     batch, run = timed("import: run (what the worker does)", lambda: import_run(batch_id=batch.pk))
@@ -174,6 +177,8 @@ def main(argv=None) -> int:
         f"cases with likely duplicates: {batch.likely_duplicates:,}; "
         f"again: {again.created_cases} opened, {again.already_imported_rows:,} already imported"
     )
+    speed_after = gauges()
+    print(f"Machine speed after: {_speed(speed_after)}")
     ok = total < TARGET_SECONDS and again.created_cases == 0
     print(f"Target: {args.rows:,} rows under {TARGET_SECONDS:.0f} s: {'met' if ok else 'MISSED'}")
 
@@ -195,13 +200,19 @@ def main(argv=None) -> int:
         "likely_duplicates": batch.likely_duplicates,
         "rows_to_import_checked": check.counts()["rows_to_import"],
         "target_met": ok,
+        "machine_speed_before": speed_before,
+        "machine_speed_after": speed_after,
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     path = RESULTS_DIR / f"imports-{stamp}.json"
     path.write_text(json.dumps(result, indent=2))
-    print(f"Written to {path.relative_to(ROOT)}")
+    print(f"Written to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     return 1 if args.strict and not ok else 0
+
+
+def _speed(gauge: dict) -> str:
+    return ", ".join(f"{name.removesuffix('_ms')} {ms:.0f} ms" for name, ms in gauge.items())
 
 
 if __name__ == "__main__":

@@ -14,6 +14,21 @@ from .models import AuditAction, AuditEvent
 
 
 def _jsonable(value):
+    kind = type(value)
+    if kind in _KEPT_AS_IS:
+        return value
+    if kind is dict:
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_jsonable(v) for v in value]
+    return _jsonable_other(value)
+
+
+# The exact types written as they are; checked first, since a list's snapshots hold little else.
+_KEPT_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
+def _jsonable_other(value):
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

@@ -27,7 +27,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext
 from jellyfish import metaphone
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Indel, Levenshtein
@@ -129,6 +129,19 @@ def stored_profile(
     )
 
 
+def _(message: str) -> str:
+    """gettext, kept per language: ranking explains some 250,000 candidates of a long list,
+    with the same few texts."""
+    key = (get_language(), message)
+    found = _translated.get(key)
+    if found is None:
+        found = _translated[key] = gettext(message)
+    return found
+
+
+_translated: dict[tuple, str] = {}
+
+
 # --- Names ---------------------------------------------------------------------------
 
 
@@ -220,44 +233,38 @@ def _spelling_pair(a: Spelling, b: Spelling) -> tuple[float, bool | None]:
 def _spelling_similarity(a: Spelling, b: Spelling) -> tuple[float, bool | None]:
     """(similarity, swapped) of two spellings; swapped None when they have no words."""
     arabic = a.from_arabic != b.from_arabic
+    a_words, b_words = a.words, b.words
     known = _word_pairs.get
     pairs = []
-    for i, x in enumerate(a.words):
+    for i, x in enumerate(a_words):
         row = (x.number << 33) | arabic
-        for j, y in enumerate(b.words):
+        for j, y in enumerate(b_words):
             similarity = known(row | (y.number << 1))
             if similarity is None:
                 similarity = word_similarity(x, y, arabic)
             pairs.append((similarity, i, j))
-    pairs.sort(reverse=True)
-    used_a, used_b = set(), set()
     total = weight = 0.0
     weakest = 1.0
     crossed = straight = 0
-    pairable = min(len(a.words), len(b.words))
-    for similarity, i, j in pairs:
-        if i in used_a or j in used_b:
-            continue
-        used_a.add(i)
-        used_b.add(j)
-        x, y = a.words[i], b.words[j]
+    taken = _best_first(pairs, len(a_words), len(b_words)) if pairs else ()
+    for similarity, i, j in taken:
+        x, y = a_words[i], b_words[j]
         w = (len(x.skeleton) + len(y.skeleton)) / 2
         total += similarity * w
         weight += w
-        weakest = min(weakest, similarity)
+        if similarity < weakest:
+            weakest = similarity
         if similarity >= SIMILAR_NAME:
             if x.given == y.given:
                 straight += 1
             else:
                 crossed += 1
-        if len(used_a) == pairable:
-            break  # every word of the shorter name is paired: no pair left to take
     if not weight:
         return 0.0, None
     # The weakest pair weighs in: one name alike (Diallo) does not make up for another that
     # is not (Mamadou / Modou).
     aligned = 0.6 * total / weight + 0.4 * weakest
-    missing = max(len(a.words), len(b.words)) - len(used_a)
+    missing = max(len(a_words), len(b_words)) - len(taken)
     aligned *= 1 - 0.07 * missing
     if aligned >= 0.97:
         return aligned, crossed > straight  # joined words (at most 0.97) cannot do better
@@ -269,6 +276,29 @@ def _spelling_similarity(a: Spelling, b: Spelling) -> tuple[float, bool | None]:
     if arabic:
         joined = min(joined, 0.9)
     return max(aligned, joined * 0.97), crossed > straight
+
+
+def _best_first(pairs: list, a_count: int, b_count: int) -> list:
+    """The (similarity, i, j) pairs of words greedy pairing takes: the best pair first
+    (ties to the later words), then the best of the words left, until every word of the
+    shorter name is paired. The common shapes without sorting."""
+    if a_count == 1 or b_count == 1:
+        return [max(pairs)]
+    if a_count == b_count == 2:
+        best = max(pairs)
+        return [best, pairs[3 - best[1] * 2 - best[2]]]  # the two words left pair up
+    pairs.sort(reverse=True)
+    used_a, used_b, taken = set(), set(), []
+    for pair in pairs:
+        _similarity, i, j = pair
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        taken.append(pair)
+        if len(taken) == min(a_count, b_count):
+            break
+    return taken
 
 
 def name_similarity(a: Profile, b: Profile) -> NameMatch:
