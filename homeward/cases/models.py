@@ -1,7 +1,10 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from homeward.accounts.clock import office_today
 from homeward.accounts.models import Office
 from homeward.accounts.roles import FieldGroup
 from homeward.core.models import BaseModel
@@ -97,6 +100,11 @@ class Case(BaseModel):
     @property
     def office_ids(self) -> tuple:
         return tuple(o for o in (self.host_office_id, self.origin_office_id) if o is not None)
+
+    def today(self) -> datetime.date:
+        """The day it is at the office acting on the case: the host office while the migrant
+        is in the host country, the origin office for returns that open at arrival."""
+        return office_today(self.host_office or self.origin_office)
 
 
 class ReferenceSequence(models.Model):

@@ -1,7 +1,5 @@
 """Writes to cases: creation, edits, flags and the single phase-changing path."""
 
-import datetime
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import F
@@ -42,12 +40,6 @@ from .policies import can_view_case, readable_groups_for_case, writable_groups_f
 from .selectors import case_facts
 
 EDITABLE_FIELDS = ("assigned_to", "intended_return_area", "notes")
-
-
-def case_today(case: Case) -> datetime.date:
-    """The day it is at the office acting on the case: the host office while the migrant is
-    in the host country, the origin office for returns that open at arrival."""
-    return office_today(case.host_office or case.origin_office)
 
 
 def next_reference(country_code: str, year: int) -> str:
@@ -100,7 +92,7 @@ def case_create(
     )
     _full_clean(case, exclude=["reference"])
     _check_assignee(case)
-    case.reference = next_reference(origin_office.country_id, case_today(case).year)
+    case.reference = next_reference(origin_office.country_id, case.today().year)
     case.save()
     CaseEvent.objects.create(case=case, actor=actor, action="open", to_phase=case.phase)
     _audit_case(

@@ -10,7 +10,6 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.roles import FieldGroup
@@ -128,8 +127,7 @@ class Consent(BaseModel):
         from django.core.exceptions import ValidationError
 
         errors = {}
-        today = timezone.localdate()
-        if self.given_on and self.given_on > today:
+        if self.given_on and self.given_on > self.case.today():
             errors["given_on"] = [_("The consent cannot be dated in the future.")]
         if self.given_on and self.expires_on and self.expires_on <= self.given_on:
             errors["expires_on"] = [_("The expiry date must be after the date it was given.")]
@@ -137,14 +135,15 @@ class Consent(BaseModel):
             raise ValidationError(errors)
 
     def is_active(self, on: datetime.date | None = None) -> bool:
-        """In force on that day: given, not yet expired, not withdrawn (a withdrawal ends
-        the consent on the day it is recorded)."""
-        on = on or timezone.localdate()
+        """In force on that day (default: the case's office's today): given, not yet
+        expired, not withdrawn (a withdrawal ends the consent on the day it is recorded)."""
+        on = on or self.case.today()
         return self.given_on <= on and self.status(on) == ConsentStatus.ACTIVE
 
     def status(self, on: datetime.date | None = None) -> str:
-        """Withdrawn, expired (on its expiry date) or active, as of that day."""
-        on = on or timezone.localdate()
+        """Withdrawn, expired (on its expiry date) or active, as of that day (default: the
+        case's office's today; lists pass the day, read once)."""
+        on = on or self.case.today()
         if self.withdrawn_on is not None and self.withdrawn_on <= on:
             return ConsentStatus.WITHDRAWN
         if self.expires_on is not None and self.expires_on <= on:
@@ -275,7 +274,7 @@ class SignedDocument(BaseModel):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        if self.signed_on and self.signed_on > timezone.localdate():
+        if self.signed_on and self.signed_on > self.case.today():
             raise ValidationError(
                 {"signed_on": [_("The signature cannot be dated in the future.")]}
             )

@@ -9,7 +9,6 @@ and their answers must be worded for the actor by the caller.
 import datetime
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.cases.models import Case
@@ -28,16 +27,17 @@ def _visible(actor, case: Case) -> frozenset:
 def consents_for(actor, case: Case) -> list[Consent]:
     """The case's consents whose field group the actor may read, newest first."""
     readable = _visible(actor, case)
-    return list(
+    return _of_case(
+        case,
         Consent.objects.filter(case=case, field_group__in=readable).select_related(
             "recorded_by", "withdrawn_by"
-        )
+        ),
     )
 
 
 def consent_get_for(actor, *, consent_id) -> Consent:
     consent = (
-        Consent.objects.select_related("case")
+        Consent.objects.select_related("case__host_office", "case__origin_office")
         .filter(pk=parse_uuid(consent_id, _("Consent not found.")))
         .first()
     )
@@ -59,8 +59,9 @@ def _in_force(on: datetime.date) -> Q:
 
 
 def active_consent(case: Case, purpose: str, on: datetime.date | None = None) -> Consent | None:
-    """The most recent consent for this purpose in force on that day (default today)."""
-    on = on or timezone.localdate()
+    """The most recent consent for this purpose in force on that day (default: today at
+    the case's office)."""
+    on = on or case.today()
     return (
         Consent.objects.filter(_in_force(on), case=case, purpose=purpose)
         .order_by("-given_on", "-created_at")
@@ -69,26 +70,37 @@ def active_consent(case: Case, purpose: str, on: datetime.date | None = None) ->
 
 
 def has_active_consent(case: Case, purpose: str, on: datetime.date | None = None) -> bool:
-    """R-DAT-1: whether a consent for this purpose is in force (for guards; no actor)."""
-    on = on or timezone.localdate()
+    """R-DAT-1: whether a consent for this purpose is in force (for guards; no actor), by
+    default today at the case's office."""
+    on = on or case.today()
     return Consent.objects.filter(_in_force(on), case=case, purpose=purpose).exists()
 
 
 def documents_for(actor, case: Case) -> list[SignedDocument]:
     """The case's signed documents whose field group the actor may read, newest first."""
     readable = _visible(actor, case)
-    return list(
+    return _of_case(
+        case,
         SignedDocument.objects.filter(case=case, field_group__in=readable).select_related(
             "uploaded_by", "witnessed_by", "consent"
-        )
+        ),
     )
+
+
+def _of_case(case: Case, rows) -> list:
+    """The rows, each holding the case as given (its offices give the day a consent's status
+    is read on), not a copy read again per row."""
+    rows = list(rows)
+    for row in rows:
+        row.case = case
+    return rows
 
 
 def document_get_for(actor, *, document_id) -> SignedDocument:
     """One signed document; NotFound when missing, when the case is not visible and when
     the document's field group is not readable (a fitness-to-travel form for a counsellor)."""
     document = (
-        SignedDocument.objects.select_related("case")
+        SignedDocument.objects.select_related("case__host_office", "case__origin_office")
         .filter(pk=parse_uuid(document_id, _("Document not found.")))
         .first()
     )

@@ -11,7 +11,6 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -165,7 +164,7 @@ def consent_withdraw(*, actor, consent_id, reason: str) -> Consent:
             _("This consent was already withdrawn."),
             field_errors={"__all__": [_("This consent was already withdrawn.")]},
         )
-    consent.withdrawn_on = max(timezone.localdate(), consent.given_on)
+    consent.withdrawn_on = max(case.today(), consent.given_on)
     consent.withdrawn_by = actor
     consent.withdrawal_reason = reason
     consent.version += 1
@@ -348,7 +347,7 @@ def document_download(
 def _locked_case(actor, case_id) -> Case:
     case = (
         Case.objects.select_for_update()
-        .select_related("person")
+        .select_related("person", "host_office", "origin_office")
         .filter(pk=_parse_uuid(case_id, _("Case not found.")))
         .first()
     )

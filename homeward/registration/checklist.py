@@ -10,7 +10,6 @@ from functools import cached_property
 from types import SimpleNamespace
 
 from django.db.models import Exists, JSONField, OuterRef, QuerySet, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.accounts.roles import FieldGroup
@@ -104,7 +103,7 @@ class Facts:
 
     @property
     def is_minor(self) -> bool:
-        age = age_on(self.case.person, timezone.localdate())
+        age = age_on(self.case.person, self.case.today())
         return age is not None and age < 18
 
     @cached_property

@@ -16,7 +16,7 @@ from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record, diff
 from homeward.cases.models import Case, Phase, VulnerabilityCategory, category_group
 from homeward.cases.policies import can_view_case, writable_groups_for_case
-from homeward.cases.services import case_apply_screening_flags, case_today, case_transition
+from homeward.cases.services import case_apply_screening_flags, case_transition
 from homeward.core.concurrency import check_version
 from homeward.core.errors import NotFound, PermissionDenied, ValidationFailed, parse_uuid
 from homeward.programmes.models import PARA_SCHEMES
@@ -97,7 +97,7 @@ def refuse_on_assisted_return(case: Case) -> None:
 
 def not_in_future(value, field: str, errors: dict, case: Case) -> None:
     """A day recorded on the case is the acting office's today at the latest."""
-    if value and value > case_today(case):
+    if value and value > case.today():
         errors.setdefault(field, []).append(_("This date is in the future."))
 
 
@@ -285,7 +285,7 @@ def asylum_referral_decide(
     errors: dict = {}
     if outcome not in (AsylumOutcome.NOT_PURSUING, AsylumOutcome.PURSUING):
         errors["outcome"] = [_("Choose the migrant's decision.")]
-    decided_on = decided_on or case_today(case)
+    decided_on = decided_on or case.today()
     not_in_future(decided_on, "decided_on", errors, case)
     if decided_on < referral.referred_on:
         errors.setdefault("decided_on", []).append(_("The decision cannot precede the referral."))

@@ -6,7 +6,6 @@ offered are only those the user's roles may record for the case).
 """
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.consent.catalogue import FORM_VERSIONS, current_version
@@ -111,7 +110,7 @@ class ConsentForm(_SignedForm):
             for value, label in ConsentPurpose.choices
             if can_record_consent(actor, self.case, purpose_group(value))
         ]
-        self.fields["given_on"].initial = timezone.localdate()
+        self.fields["given_on"].initial = self.case.today()
         self.fields["form_version"].initial = current_version(
             DocumentKind.VOLUNTARY_RETURN_DECLARATION
         )
@@ -164,7 +163,7 @@ class SignedDocumentForm(_SignedForm):
             for value, label in DocumentKind.choices
             if can_upload_document(actor, self.case, document_group(value))
         ]
-        self.fields["signed_on"].initial = timezone.localdate()
+        self.fields["signed_on"].initial = self.case.today()
         # The version depends on the form chosen: left empty, the printed form's current one.
         version = self.fields["form_version"]
         version.required = False
