@@ -346,7 +346,7 @@ def document_download(
 
 def _locked_case(actor, case_id) -> Case:
     case = (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("person", "host_office", "origin_office")
         .filter(pk=_parse_uuid(case_id, _("Case not found.")))
         .first()
