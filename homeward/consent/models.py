@@ -142,7 +142,8 @@ class Consent(BaseModel):
 
     def status(self, on: datetime.date | None = None) -> str:
         """Withdrawn, expired (on its expiry date) or active, as of that day (default: the
-        case's office's today; lists pass the day, read once)."""
+        case's office's today; lists keep the case they were read for, so this reads
+        nothing more)."""
         on = on or self.case.today()
         if self.withdrawn_on is not None and self.withdrawn_on <= on:
             return ConsentStatus.WITHDRAWN
