@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from homeward.people.matchkeys import (
     code,
@@ -16,6 +18,7 @@ from homeward.people.matchkeys import (
 from homeward.registration.matching import (
     LIKELY_THRESHOLD,
     VARIANT_NAME,
+    _best_first,
     compare,
     name_similarity,
     profile,
@@ -398,3 +401,29 @@ def test_deletions_reach_codes_one_or_two_edits_away():
     assert deletions("klbl") & deletions("klb")
     assert deletions("md") == {"md"}  # two letters: too short to widen
     assert "bdlkm" in deletions("bdlkrm") and "bdlk" in deletions("bdlkrm")
+
+
+def _sorted_greedy(pairs: list, a_count: int, b_count: int) -> list:
+    """Greedy pairing as first written: every pair sorted best first, each word once."""
+    used_a, used_b, taken = set(), set(), []
+    for similarity, i, j in sorted(pairs, reverse=True):
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            taken.append((similarity, i, j))
+    return taken[: min(a_count, b_count)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.integers(1, 4),
+    st.integers(1, 4),
+    st.lists(st.sampled_from([0.0, 0.5, 0.8, 0.9, 1.0, 0.613, 0.97]), min_size=16, max_size=16),
+)
+def test_r_dup_1_words_pair_best_first_as_a_full_sort_would(a_count, b_count, values):
+    # Few distinct similarities, so ties (taken by the later words) come up often.
+    pairs = [
+        (values[i * 4 + j], i, j) for i in range(a_count) for j in range(b_count)
+    ]  # row by row, as _spelling_similarity builds them
+
+    assert _best_first(list(pairs), a_count, b_count) == _sorted_greedy(pairs, a_count, b_count)
