@@ -14,21 +14,8 @@ from .models import AuditAction, AuditEvent
 
 
 def _jsonable(value):
-    kind = type(value)
-    if kind in _KEPT_AS_IS:
+    if type(value) in _KEPT_AS_IS:  # first: a list's snapshots hold little else
         return value
-    if kind is dict:
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if kind is list or kind is tuple:
-        return [_jsonable(v) for v in value]
-    return _jsonable_other(value)
-
-
-# The exact types written as they are; checked first, since a list's snapshots hold little else.
-_KEPT_AS_IS = frozenset({str, int, float, bool, type(None)})
-
-
-def _jsonable_other(value):
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
@@ -38,6 +25,10 @@ def _jsonable_other(value):
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+# The exact types written as they are.
+_KEPT_AS_IS = frozenset({str, int, float, bool, type(None)})
 
 
 def audit_record(

@@ -27,11 +27,10 @@ def _visible(actor, case: Case) -> frozenset:
 def consents_for(actor, case: Case) -> list[Consent]:
     """The case's consents whose field group the actor may read, newest first."""
     readable = _visible(actor, case)
-    return _of_case(
-        case,
-        Consent.objects.filter(case=case, field_group__in=readable).select_related(
-            "recorded_by", "withdrawn_by"
-        ),
+    # Read through the case's own manager: each row then holds the case as given (its
+    # offices give the day a status is read on), not a copy read again per row.
+    return list(
+        case.consents.filter(field_group__in=readable).select_related("recorded_by", "withdrawn_by")
     )
 
 
@@ -79,21 +78,11 @@ def has_active_consent(case: Case, purpose: str, on: datetime.date | None = None
 def documents_for(actor, case: Case) -> list[SignedDocument]:
     """The case's signed documents whose field group the actor may read, newest first."""
     readable = _visible(actor, case)
-    return _of_case(
-        case,
-        SignedDocument.objects.filter(case=case, field_group__in=readable).select_related(
+    return list(
+        case.signed_documents.filter(field_group__in=readable).select_related(
             "uploaded_by", "witnessed_by", "consent"
-        ),
+        )
     )
-
-
-def _of_case(case: Case, rows) -> list:
-    """The rows, each holding the case as given (its offices give the day a consent's status
-    is read on), not a copy read again per row."""
-    rows = list(rows)
-    for row in rows:
-        row.case = case
-    return rows
 
 
 def document_get_for(actor, *, document_id) -> SignedDocument:
