@@ -126,10 +126,9 @@ def para_cases_create_bulk(
             field_errors={"scheme": [_("Only forced and other-actor returns open at arrival.")]},
         )
     _check_creation(actor, people[0], programme, scheme, origin_office, None)
-    from homeward.people.selectors import person_list_for
+    from homeward.people.selectors import visible_person_ids
 
-    ids = [p.pk for p in people]
-    visible = set(person_list_for(actor).filter(pk__in=ids).values_list("pk", flat=True))
+    visible = visible_person_ids(actor, [p.pk for p in people])
     areas = list(return_areas or [None] * len(people))
     wanted = {a for a in areas if a is not None}
     known = set(

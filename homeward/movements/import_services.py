@@ -125,15 +125,17 @@ def _imported_keys(office_id):
 def _imported_keys_joined(office_id, keys: list[str]) -> list[str]:
     """The keys looked up one by one in the (office, key) index, whatever the planner
     believes of the table's size: during an import the table grows faster than its
-    statistics, and `row_key IN (...)` was then answered by reading the office's rows."""
+    statistics, and `row_key IN (...)`, or a join, was then answered by reading the
+    office's rows (LATERAL with OFFSET 0 keeps each lookup on its own)."""
     qn = connection.ops.quote_name
     table = ImportedRow._meta
+    row_key = qn(table.get_field("row_key").column)
     sql = (
-        f"SELECT r.{qn(table.get_field('row_key').column)} "
+        f"SELECT r.{row_key} "
         f"FROM unnest(string_to_array(%s, ',')::varchar[]) AS k(key) "
-        f"JOIN {qn(table.db_table)} r "
-        f"ON r.{qn(table.get_field('office').column)} = %s "
-        f"AND r.{qn(table.get_field('row_key').column)} = k.key"
+        f"CROSS JOIN LATERAL (SELECT r.{row_key} FROM {qn(table.db_table)} r "
+        f"WHERE r.{qn(table.get_field('office').column)} = %s "
+        f"AND r.{row_key} = k.key OFFSET 0) AS r"
     )
     # A plan made for a chunk's 500 keys suits no other list.
     with transaction.atomic(), planned_for_these_values(), connection.cursor() as cursor:

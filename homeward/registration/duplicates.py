@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 from rapidfuzz.distance import Levenshtein
 
 from homeward.cases.models import Case, Phase
+from homeward.core.arrays import array_parameter
 from homeward.people.matchkeys import deletions, lookup_keys, name_keys
 from homeward.people.models import IdentityDocument, MatchToken, Person, PersonMatchKey
 from homeward.programmes.models import ReturnScheme
@@ -120,6 +121,32 @@ def find_candidates(person, *, programme=None, limit: int = 5) -> list[Candidate
     ]
 
 
+# Each person's cases read by their key: while a list is imported, the planner, its
+# statistics behind, would read the whole case table for every chunk of the list.
+_CASES_OF_SQL = """
+SELECT c.person_id, c.reference, c.programme_id, c.phase, c.scheme
+FROM unnest({people}) AS p(id)
+CROSS JOIN LATERAL (SELECT * FROM {cases} c WHERE c.person_id = p.id OFFSET 0) AS c
+ORDER BY c.created_at DESC
+"""
+
+
+def _cases_of(person_ids: list) -> list[tuple]:
+    """(person id, reference, programme id, phase, scheme) of these people's cases, newest
+    first."""
+    if connection.vendor != "postgresql":
+        return list(
+            Case.objects.filter(person_id__in=person_ids)
+            .order_by("-created_at")
+            .values_list("person_id", "reference", "programme_id", "phase", "scheme")
+        )
+    people_sql, param = array_parameter("people", person_ids, "uuid")
+    sql = _CASES_OF_SQL.format(people=people_sql, cases=Case._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"people": param})
+        return cursor.fetchall()
+
+
 def _in(model, column: str, values: list):
     """`column IN values`; on PostgreSQL as `= ANY(array)`, one parameter however many
     values (hundreds of keys would otherwise make a statement of hundreds of parameters)."""
@@ -210,12 +237,7 @@ def _prior_cases(person_ids, programme_id) -> dict:
     found: dict = {}
     if not person_ids:
         return found
-    rows = (
-        Case.objects.filter(_in(Case, "person_id", list(person_ids)))
-        .order_by("-created_at")
-        .values_list("person_id", "reference", "programme_id", "phase", "scheme")
-    )
-    for person_id, reference, case_programme, phase, scheme in rows:
+    for person_id, reference, case_programme, phase, scheme in _cases_of(list(person_ids)):
         found.setdefault(person_id, []).append(
             PriorCase(
                 reference=reference,

@@ -26,6 +26,7 @@ from homeward.audit.models import AuditAction
 from homeward.audit.services import audit_record_many
 from homeward.cases.models import Case
 from homeward.cases.policies import can_view_case
+from homeward.core.arrays import array_parameter
 from homeward.core.bulk import insert_new
 from homeward.core.errors import PermissionDenied
 from homeward.core.planning import planned_for_these_values
@@ -195,18 +196,6 @@ def _hits_in_database(keys_of: dict) -> dict:
     return hits_of
 
 
-def array_parameter(name: str, values, cast: str) -> tuple[str, object]:
-    """(SQL, parameter) for an array of values in a PostgreSQL statement with named
-    parameters: one comma-separated text split by the server when no value holds a comma,
-    since psycopg turns a list into an array item by item in Python (a few microseconds
-    each, and a list brings tens of thousands of keys)."""
-    values = list(values)
-    joined = ",".join(map(str, values))
-    if joined.count(",") != max(len(values) - 1, 0):  # a value holds a comma
-        return f"%({name})s::{cast}[]", values
-    return f"string_to_array(%({name})s, ',')::{cast}[]", joined
-
-
 def _any(model, column: str, values: list):
     """`column IN values`; on PostgreSQL as `= ANY(array)` from one text parameter."""
     if connection.vendor != "postgresql":
@@ -304,18 +293,41 @@ def _namesakes_many(queries: dict) -> dict:
     wanted = sorted({k for keys in keys_of.values() for k in keys})
     if not wanted:
         return {}
-    counts = {}
-    for part in _parts(wanted):
-        counts.update(
-            PersonMatchKey.objects.filter(_any(PersonMatchKey, "key", part))
-            .values("key")
-            .annotate(n=Count("id"))
-            .values_list("key", "n")
-        )
+    counts = _holder_counts(wanted)
     # The person's own keys are counted in; find_candidates leaves the person out.
     return {
         pk: max((counts.get(k, 0) - 1 for k in keys), default=0) for pk, keys in keys_of.items()
     }
+
+
+# Each key counted in the key index on its own: the planner, its statistics behind an
+# import, would otherwise read the whole key table for every chunk of a list.
+_HOLDER_COUNTS_SQL = """
+SELECT d.key, (SELECT count(*) FROM {table} k WHERE k.{key} = d.key)
+FROM unnest({keys}) AS d(key)
+"""
+
+
+def _holder_counts(keys: list[str]) -> dict[str, int]:
+    """Blocking key → how many people hold it."""
+    if connection.vendor != "postgresql":
+        counts = {}
+        for part in _parts(keys):
+            counts.update(
+                PersonMatchKey.objects.filter(duplicates._in(PersonMatchKey, "key", part))
+                .values("key")
+                .annotate(n=Count("id"))
+                .values_list("key", "n")
+            )
+        return counts
+    qn = connection.ops.quote_name
+    keys_sql, param = array_parameter("keys", keys, "varchar")
+    sql = _HOLDER_COUNTS_SQL.format(
+        table=qn(PersonMatchKey._meta.db_table), key=qn("key"), keys=keys_sql
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"keys": param})
+        return {key: n for key, n in cursor.fetchall() if n}
 
 
 def _candidate_json(candidate: duplicates.Candidate) -> dict:

@@ -15,6 +15,7 @@ from homeward.cases.services import (
     case_link_family,
     case_transition,
     case_update,
+    para_cases_create_bulk,
 )
 from homeward.core.errors import (
     NotFound,
@@ -103,6 +104,32 @@ def test_r_arr_3_forced_and_other_actor_returns_open_at_arrived(world, scheme):
     )
     assert case.phase == Phase.ARRIVED
     assert case.host_office is None
+
+
+def test_r_arr_3_bulk_opening_refuses_people_the_officer_cannot_see_and_opens_none(world):
+    reception = world.user("reception_officer", "dakar")
+    here = make_person(world.dakar, "Awa", "Ndiaye")
+    elsewhere = make_person(world.rabat, "Fatou", "Fall")
+
+    with pytest.raises(ValidationFailed) as refused:
+        para_cases_create_bulk(
+            actor=reception,
+            people=[here, elsewhere],
+            programme=world.programme,
+            scheme=ReturnScheme.FORCED,
+            origin_office=world.dakar,
+        )
+
+    assert set(refused.value.field_errors) == {"1.person"}
+    assert not Case.objects.exists()
+    opened = para_cases_create_bulk(
+        actor=reception,
+        people=[here],
+        programme=world.programme,
+        scheme=ReturnScheme.FORCED,
+        origin_office=world.dakar,
+    )
+    assert [c.phase for c in opened] == [Phase.ARRIVED]
 
 
 def test_r_arr_3_pre_departure_counselling_refused_on_forced_return(world):

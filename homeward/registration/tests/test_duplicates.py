@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 
 from homeward.people.models import IdentityDocument, PersonMatchKey
 from homeward.people.services import person_create, person_update
@@ -93,6 +94,26 @@ def test_r_dup_1_reports_prior_avrr_under_the_same_programme(world):
     assert {c.reference for c in candidate.prior_cases} == set(
         earlier.cases.values_list("reference", flat=True)
     )
+
+
+def test_r_dup_1_lists_prior_cases_newest_first(world):
+    earlier = make_person(world.dakar, "Aïssatou", "Diallo", date_of_birth=D(1995, 3, 14))
+    opened = []
+    for day in (D(2025, 2, 1), D(2026, 6, 1), D(2025, 9, 1)):
+        with time_machine.travel(
+            datetime.datetime(day.year, day.month, day.day, 9, tzinfo=datetime.UTC)
+        ):
+            opened.append(
+                make_case(
+                    person=earlier, programme=world.programme, host=world.niamey, origin=world.dakar
+                )
+            )
+    now = make_person(world.niamey, "Aichatou", "Jallow", date_of_birth=D(1995, 3, 14))
+
+    (candidate,) = find_candidates(now, programme=world.programme)
+
+    newest_first = [opened[1], opened[2], opened[0]]
+    assert [c.reference for c in candidate.prior_cases] == [c.reference for c in newest_first]
 
 
 def test_r_dup_1_without_a_programme_no_case_counts_as_the_same_programme(world):

@@ -2,8 +2,9 @@
 
 import datetime
 
+from homeward.registration import duplicates
 from homeward.registration.duplicates import find_candidates
-from homeward.registration.duplicates_many import find_candidates_many
+from homeward.registration.duplicates_many import _namesakes_many, find_candidates_many
 from homeward.testing.factories import make_person
 
 PEOPLE = [
@@ -33,3 +34,17 @@ def test_r_dup_1_many_finds_what_one_at_a_time_finds(world):
         one = find_candidates(person, programme=world.programme)
         assert many[person.pk] == one, person.display_name
     assert any(c.likely for cs in many.values() for c in cs)
+
+
+def test_r_dup_1_many_counts_namesakes_as_one_at_a_time_counts_them(world):
+    people = [
+        make_person(world.dakar, given, family, sex=sex, date_of_birth=dob)
+        for given, family, sex, dob in PEOPLE + PEOPLE[:4]
+    ]
+    queries = {p.pk: duplicates._profile_of(p) for p in people}
+
+    many = _namesakes_many(queries)
+
+    assert many == {pk: duplicates._namesakes(q, pk) for pk, q in queries.items()}
+    # Listed twice, with a variant spelling (Mamadu Dialo): two others share the name.
+    assert max(many.values()) >= 2
