@@ -293,41 +293,18 @@ def _namesakes_many(queries: dict) -> dict:
     wanted = sorted({k for keys in keys_of.values() for k in keys})
     if not wanted:
         return {}
-    counts = _holder_counts(wanted)
+    counts = {}
+    for part in _parts(wanted):
+        counts.update(
+            PersonMatchKey.objects.filter(_any(PersonMatchKey, "key", part))
+            .values("key")
+            .annotate(n=Count("id"))
+            .values_list("key", "n")
+        )
     # The person's own keys are counted in; find_candidates leaves the person out.
     return {
         pk: max((counts.get(k, 0) - 1 for k in keys), default=0) for pk, keys in keys_of.items()
     }
-
-
-# Each key counted in the key index on its own: the planner, its statistics behind an
-# import, would otherwise read the whole key table for every chunk of a list.
-_HOLDER_COUNTS_SQL = """
-SELECT d.key, (SELECT count(*) FROM {table} k WHERE k.{key} = d.key)
-FROM unnest({keys}) AS d(key)
-"""
-
-
-def _holder_counts(keys: list[str]) -> dict[str, int]:
-    """Blocking key → how many people hold it."""
-    if connection.vendor != "postgresql":
-        counts = {}
-        for part in _parts(keys):
-            counts.update(
-                PersonMatchKey.objects.filter(duplicates._in(PersonMatchKey, "key", part))
-                .values("key")
-                .annotate(n=Count("id"))
-                .values_list("key", "n")
-            )
-        return counts
-    qn = connection.ops.quote_name
-    keys_sql, param = array_parameter("keys", keys, "varchar")
-    sql = _HOLDER_COUNTS_SQL.format(
-        table=qn(PersonMatchKey._meta.db_table), key=qn("key"), keys=keys_sql
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"keys": param})
-        return {key: n for key, n in cursor.fetchall() if n}
 
 
 def _candidate_json(candidate: duplicates.Candidate) -> dict:
