@@ -1,4 +1,5 @@
 import datetime
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -128,6 +129,32 @@ def test_r_arr_1_arrival_page_plans_then_records_the_arrival(client, world):
     assert ArrivalRecord.objects.filter(case=case).exists()
     case.refresh_from_db()
     assert case.phase == Phase.ARRIVED
+
+
+def _options(html: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+    assert select, name
+    return re.findall(r'<option value="([^"]*)"', select.group(0))
+
+
+def test_r_arr_5_arrival_form_does_not_offer_not_provided_for_a_vulnerable_returnee(client, world):
+    from homeward.cases.models import VulnerabilityFlag
+
+    vulnerable = world.case(phase=Phase.DEPARTED)
+    VulnerabilityFlag.objects.create(case=vulnerable, category="disability")
+    other = world.case(phase=Phase.DEPARTED)
+    client.force_login(world.user(Role.RECEPTION_OFFICER, "dakar"))
+    note = "This returnee is vulnerable"
+
+    html = client.get(reverse("web:case_arrival", args=[vulnerable.reference])).content.decode()
+    for name in ("arrival-onward_transport", "arrival-accommodation"):
+        assert _options(html, name) == ["provided", "declined", "not_needed"]
+    assert note in html
+
+    html = client.get(reverse("web:case_arrival", args=[other.reference])).content.decode()
+    for name in ("arrival-onward_transport", "arrival-accommodation"):
+        assert "not_provided" in _options(html, name)
+    assert note not in html
 
 
 def test_r_arr_2_arrival_page_records_a_secondary_movement(client, world):

@@ -126,13 +126,23 @@ class ArrivalForm(Form):
         label=_("Why accommodation was not provided"), required=False
     )
 
-    def __init__(self, *args, staff, **kwargs):
+    def __init__(self, *args, staff, vulnerable: bool = False, **kwargs):
+        """`vulnerable`: R-ARR-5 always offers a vulnerable returnee onward transport and
+        a night's accommodation, so "not provided" is not offered (the service refuses it)."""
         from homeward.arrivals.models import PlaceKind, Provision
 
         super().__init__(*args, **kwargs)
         self.fields["place_kind"].choices = PlaceKind.choices
-        self.fields["onward_transport"].choices = Provision.choices
-        self.fields["accommodation"].choices = Provision.choices
+        provisions = [
+            (value, label)
+            for value, label in Provision.choices
+            if not (vulnerable and value == Provision.NOT_PROVIDED)
+        ]
+        for name in ("onward_transport", "accommodation"):
+            self.fields[name].choices = provisions
+        if vulnerable:
+            self.fields["onward_transport_reason"].label = _("Why onward transport was declined")
+            self.fields["accommodation_reason"].label = _("Why accommodation was declined")
         self.fields["received_by"].queryset = staff
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from homeward.accounts.selectors import case_workers_of, office_today, office_zone
 from homeward.arrivals.handover import is_child, umc_handover_record
 from homeward.arrivals.ledger_export import pocket_money_ledger_xlsx
+from homeward.arrivals.models import ReceptionReason
 from homeward.arrivals.policies import (
     can_pay_pocket_money,
     can_read_amounts,
@@ -266,10 +267,12 @@ def _arrival_case(request, case):
     plan_form = ReceptionPlanForm(
         request.POST if step == "plan" else None, initial=initial, staff=staff, prefix="plan"
     )
+    required = reception_required_reasons(case)
     arrival_form = ArrivalForm(
         request.POST if step == "arrival" else None,
         initial={"place_kind": plan.place_kind, "place": plan.place} if plan else {},
         staff=staff,
+        vulnerable=ReceptionReason.VULNERABLE in required,
         prefix="arrival",
     )
     secondary_form = SecondaryMovementForm(
@@ -364,7 +367,8 @@ def _arrival_case(request, case):
         "case": case,
         "plan": plan,
         "arrival": arrival,
-        "required": reception_required_reasons(case),
+        "required": required,
+        "vulnerable": ReceptionReason.VULNERABLE in required,
         "plan_form": plan_form,
         "arrival_form": arrival_form,
         "may_record": may_record,
