@@ -73,18 +73,30 @@ class Plan:
     country: str
 
 
+# Every origin office expects returnees: a booked and a departed return for each, so that
+# its reception officers have arrivals to plan and record.
+EXPECTED_PHASES = (Phase.TRAVEL_BOOKED, Phase.DEPARTED)
+
+
 def plans(rng: random.Random, count: int) -> list[Plan]:
-    """Every phase under every scheme that can reach it first, then a realistic spread."""
+    """Every phase under every scheme that can reach it first, returns expected at every
+    origin office, then a realistic spread."""
     wanted = [
         (scheme, phase)
         for scheme in ReturnScheme.values
         for phase in (synth.PARA_TARGETS if scheme in PARA_SCHEMES else Phase.values)
     ]
-    while len(wanted) < count:
+    expected = [
+        Plan(ReturnScheme.AVRR, phase, country)
+        for country in synth.ORIGIN_COUNTRIES
+        for phase in EXPECTED_PHASES
+    ]
+    while len(wanted) + len(expected) < count:
         scheme = synth.draw_scheme(rng)
         wanted.append((scheme, synth.draw_target(rng, scheme)))
     rng.shuffle(wanted)
-    return [Plan(s, t, rng.choice(synth.ORIGIN_COUNTRIES)) for s, t in wanted[:count]]
+    drawn = [Plan(s, t, rng.choice(synth.ORIGIN_COUNTRIES)) for s, t in wanted]
+    return (expected + drawn)[:count]
 
 
 def cases_seed(reference: Reference, *, count: int, seed: int) -> list[Case]:

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from homeward.accounts.models import Membership, User
+from homeward.accounts.models import Membership, Office, User
 from homeward.accounts.roles import Role
 from homeward.cases.models import Case, CaseEvent, Phase
 from homeward.cases.selectors import CaseFilters, case_list_for, visible_flags
@@ -57,6 +57,10 @@ def test_seed_demo_loads_a_programme_with_every_role_phase_and_scheme():
     for exit_phase in SIDE_EXITS:
         reasons = CaseEvent.objects.filter(to_phase=exit_phase).values_list("reason", flat=True)
         assert reasons and all(reasons)
+    # Every origin office's reception officers have returnees to expect.
+    for office in Office.objects.filter(is_origin=True):
+        phases = set(Case.objects.filter(origin_office=office).values_list("phase", flat=True))
+        assert {Phase.TRAVEL_BOOKED, Phase.DEPARTED} <= phases, office.code
 
 
 def test_seed_demo_people_have_spellings_scripts_phones_and_households():
