@@ -268,11 +268,12 @@ def _arrival_case(request, case):
         request.POST if step == "plan" else None, initial=initial, staff=staff, prefix="plan"
     )
     required = reception_required_reasons(case)
+    vulnerable = ReceptionReason.VULNERABLE in required
     arrival_form = ArrivalForm(
         request.POST if step == "arrival" else None,
         initial={"place_kind": plan.place_kind, "place": plan.place} if plan else {},
         staff=staff,
-        vulnerable=ReceptionReason.VULNERABLE in required,
+        vulnerable=vulnerable,
         prefix="arrival",
     )
     secondary_form = SecondaryMovementForm(
@@ -368,7 +369,7 @@ def _arrival_case(request, case):
         "plan": plan,
         "arrival": arrival,
         "required": required,
-        "vulnerable": ReceptionReason.VULNERABLE in required,
+        "vulnerable": vulnerable,
         "plan_form": plan_form,
         "arrival_form": arrival_form,
         "may_record": may_record,
